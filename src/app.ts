@@ -1,0 +1,24 @@
+import express, { type Express } from 'express';
+import type { Deps } from './deps.ts';
+import { opsRoutes } from './ops/routes.ts';
+import { errorHandler, notFoundHandler } from './platform/http/error-handler.ts';
+import { requestLogging } from './platform/http/request-logging.ts';
+import { securityHeaders } from './platform/http/security-headers.ts';
+import { requestMetrics } from './platform/metrics.ts';
+
+/** Builds the HTTP application from its dependencies; it never listens, so tests drive it directly. */
+export function createApp(deps: Deps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind a reverse proxy the client address comes from X-Forwarded-For (rate limits need it).
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(requestLogging(deps.logger));
+  app.use(requestMetrics(deps.metrics));
+  app.use(securityHeaders({ https: deps.config.publicBaseUrl.startsWith('https://') }));
+
+  app.use(opsRoutes({ db: deps.db, metrics: deps.metrics, isShuttingDown: deps.lifecycle.isShuttingDown }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

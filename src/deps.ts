@@ -1,0 +1,65 @@
+import type { Config } from './platform/config/index.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
+import { type Db, migrateToLatest, openDatabase } from './platform/db/connection.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { createMetrics, type Metrics } from './platform/metrics.ts';
+
+/** Everything the capabilities need from the outside world, built once and passed down. */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  db: Db;
+  metrics: Metrics;
+  /** PEM of an extra certificate authority to trust for outbound TLS (the sandbox's own CA). */
+  trustedCa: string | undefined;
+  lifecycle: { isShuttingDown(): boolean; markShuttingDown(): void };
+}
+
+export interface BuildOptions {
+  logger?: Logger;
+  clock?: Clock;
+  trustedCa?: string;
+}
+
+/** The composition root: server, scheduler and CLI all start here. */
+export async function buildDeps(config: Config, options: BuildOptions = {}): Promise<Deps> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const db = openDatabase(config.database);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  await syncLocations(db, config, (options.clock ?? systemClock).now());
+  let shuttingDown = false;
+  return {
+    config,
+    logger,
+    clock: options.clock ?? systemClock,
+    db,
+    metrics: createMetrics(),
+    trustedCa: options.trustedCa,
+    lifecycle: {
+      isShuttingDown: () => shuttingDown,
+      markShuttingDown: () => {
+        shuttingDown = true;
+      },
+    },
+  };
+}
+
+/** The configured partner locations are the source of truth; the table mirrors them for joins. */
+async function syncLocations(db: Db, config: Config, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('locations').set({ is_default: 0 }).execute();
+    for (const location of config.partner.locations) {
+      await trx
+        .insertInto('locations')
+        .values({ id: location.id, label: location.label, is_default: location.isDefault ? 1 : 0, created_at: now.toISOString() })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ label: location.label, is_default: location.isDefault ? 1 : 0 }))
+        .execute();
+    }
+  });
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.db.destroy();
+}

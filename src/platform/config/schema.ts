@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { type PartnerLocation, parseLocationList } from './partner-ids.ts';
+import { SANDBOX_DEFAULTS } from './sandbox-defaults.ts';
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface EncryptionKey {
+  /** Stored beside each ciphertext so an old key can still decrypt after rotation. */
+  id: string;
+  key: Buffer;
+}
+
+export interface Config {
+  port: number;
+  publicBaseUrl: string;
+  database: DatabaseConfig;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  azure: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string | undefined;
+    clientCertificatePath: string | undefined;
+    authorityHost: string;
+    armEndpoint: string;
+  };
+  partner: { name: string; globalId: string; locations: PartnerLocation[] };
+  mail: { smtpUrl: string | undefined; from: string };
+  adminEmails: string[];
+  adminApiToken: string | undefined;
+  /** The first key encrypts; all of them decrypt. Empty only in the sandbox until it generates one. */
+  tokenEncryptionKeys: EncryptionKey[];
+  healthCheckSchedule: string;
+  invitationTtlDays: number;
+  alertWebhookUrl: string | undefined;
+  sandbox: { enabled: boolean; port: number };
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
+    error: 'use true or false',
+  })
+  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value))
+  .optional();
+
+const httpsUrl = (what: string) =>
+  z
+    .url({ protocol: /^https$/, error: `must be an https:// URL (${what})` })
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const emailList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email({ error: (issue) => `${String(issue.input)} is not an email address` })));
+
+/** The raw environment, variable by variable. Cross-variable rules are in `superRefine` below. */
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+    DATABASE_URL: z.string().trim().default('sqlite:data/pal-manager.db'),
+    DATA_DIR: z.string().trim().min(1).default('data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    AZURE_TENANT_ID: optionalText,
+    AZURE_CLIENT_ID: optionalText,
+    AZURE_CLIENT_SECRET: optionalText,
+    AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
+    AZURE_AUTHORITY_HOST: httpsUrl('the identity platform').default('https://login.microsoftonline.com'),
+    ARM_ENDPOINT: httpsUrl('Azure Resource Manager').default('https://management.azure.com'),
+    PARTNER_NAME: optionalText,
+    PARTNER_LOCATION_IDS: optionalText,
+    PARTNER_GLOBAL_ID: optionalText,
+    SMTP_URL: optionalText,
+    MAIL_FROM: optionalText,
+    ADMIN_EMAILS: emailList.optional(),
+    ADMIN_API_TOKEN: optionalText,
+    TOKEN_ENCRYPTION_KEY: optionalText,
+    HEALTH_CHECK_SCHEDULE: z.string().trim().default('0 5 * * *'),
+    INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+    ALERT_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    SANDBOX: flag,
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(SANDBOX_DEFAULTS.port),
+  })
+  .superRefine((env, ctx) => {
+    const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+    const sandbox = isSandbox(env);
+    if (env.SANDBOX === true && env.AZURE_CLIENT_ID) {
+      problem('SANDBOX', 'the sandbox never runs with a real app registration; unset AZURE_CLIENT_ID or SANDBOX');
+    }
+    if (!sandbox) {
+      for (const variable of ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'PARTNER_NAME', 'PARTNER_GLOBAL_ID'] as const) {
+        if (!env[variable]) problem(variable, 'required when the sandbox is off');
+      }
+      if (!env.AZURE_CLIENT_SECRET && !env.AZURE_CLIENT_CERTIFICATE_PATH) {
+        problem('AZURE_CLIENT_SECRET', 'set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH for the app registration');
+      }
+      if (!env.PARTNER_LOCATION_IDS) problem('PARTNER_LOCATION_IDS', 'required when the sandbox is off');
+      if (!env.TOKEN_ENCRYPTION_KEY) {
+        problem('TOKEN_ENCRYPTION_KEY', 'required when the sandbox is off (32 random bytes, base64: openssl rand -base64 32)');
+      }
+    }
+    const globalId = env.PARTNER_GLOBAL_ID ?? (sandbox ? SANDBOX_DEFAULTS.globalId : undefined);
+    if (globalId !== undefined && !/^\d{4,10}$/.test(globalId)) {
+      problem('PARTNER_GLOBAL_ID', `${JSON.stringify(globalId)} is not a partner ID (4 to 10 digits)`);
+    }
+    const locations = env.PARTNER_LOCATION_IDS ?? (sandbox ? SANDBOX_DEFAULTS.locations : undefined);
+    if (locations !== undefined) {
+      const parsed = parseLocationList(locations, globalId);
+      if (!parsed.ok) for (const message of parsed.problems) problem('PARTNER_LOCATION_IDS', message);
+    }
+    const database = parseDatabaseUrl(env.DATABASE_URL);
+    if (typeof database === 'string') problem('DATABASE_URL', database);
+    if (env.SMTP_URL && !/^smtps?:\/\/[^\s]+$/.test(env.SMTP_URL)) {
+      problem('SMTP_URL', 'must start with smtp:// or smtps://');
+    }
+    if (env.TOKEN_ENCRYPTION_KEY) {
+      const keys = parseEncryptionKeys(env.TOKEN_ENCRYPTION_KEY);
+      if (typeof keys === 'string') problem('TOKEN_ENCRYPTION_KEY', keys);
+    }
+    if (env.ADMIN_API_TOKEN && env.ADMIN_API_TOKEN.length < 24) {
+      problem('ADMIN_API_TOKEN', 'too short to be secret: use at least 24 characters (openssl rand -hex 24)');
+    }
+    try {
+      new Cron(env.HEALTH_CHECK_SCHEDULE, { paused: true });
+    } catch {
+      problem('HEALTH_CHECK_SCHEDULE', `${JSON.stringify(env.HEALTH_CHECK_SCHEDULE)} is not a cron expression (e.g. "0 5 * * *")`);
+    }
+  });
+
+type Env = z.infer<typeof envSchema>;
+
+function isSandbox(env: Pick<Env, 'SANDBOX' | 'AZURE_CLIENT_ID'>): boolean {
+  return env.SANDBOX ?? !env.AZURE_CLIENT_ID;
+}
+
+/** Returns the parsed database target, or a sentence saying what is wrong (without echoing credentials). */
+export function parseDatabaseUrl(raw: string): DatabaseConfig | string {
+  if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return file ? { kind: 'sqlite', file } : 'sqlite: needs a file, e.g. sqlite:data/pal-manager.db';
+  }
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      new URL(raw);
+      return { kind: 'postgres', url: raw };
+    } catch {
+      return 'is not a valid postgres:// URL';
+    }
+  }
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(raw)?.[0] ?? raw.slice(0, 20);
+  return `use sqlite:<file> or postgres://user@host/db (got ${JSON.stringify(scheme)}…)`;
+}
+
+/**
+ * `base64` or `keyId:base64`, comma-separated; the first encrypts. Without an explicit ID a key is
+ * named after its own fingerprint, so the same key always gets the same ID.
+ */
+export function parseEncryptionKeys(raw: string): EncryptionKey[] | string {
+  const keys: EncryptionKey[] = [];
+  for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const colon = entry.indexOf(':');
+    const id = colon === -1 ? undefined : entry.slice(0, colon);
+    const encoded = colon === -1 ? entry : entry.slice(colon + 1);
+    const key = Buffer.from(encoded, 'base64');
+    if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== encoded.replace(/=+$/, '')) {
+      return 'each key must be 32 bytes in base64 (openssl rand -base64 32)';
+    }
+    if (id !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(id)) return `key ID ${JSON.stringify(id)} must be 1–32 letters, digits, - or _`;
+    keys.push({ id: id ?? keyFingerprint(key), key });
+  }
+  return keys.length > 0 ? keys : 'give at least one key';
+}
+
+export function keyFingerprint(key: Buffer): string {
+  return `k${createHashHex(key).slice(0, 8)}`;
+}
+
+function createHashHex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Parses the environment once. Problems come back as readable lines, `VARIABLE: what is wrong`. */
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`),
+    };
+  }
+  return { ok: true, config: toConfig(parsed.data) };
+}
+
+function toConfig(env: Env): Config {
+  const sandbox = isSandbox(env);
+  const globalId = env.PARTNER_GLOBAL_ID ?? SANDBOX_DEFAULTS.globalId;
+  const locations = parseLocationList(env.PARTNER_LOCATION_IDS ?? SANDBOX_DEFAULTS.locations, globalId);
+  const keys = env.TOKEN_ENCRYPTION_KEY ? parseEncryptionKeys(env.TOKEN_ENCRYPTION_KEY) : [];
+  return {
+    port: env.PORT,
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    database: parseDatabaseUrl(env.DATABASE_URL) as DatabaseConfig,
+    dataDir: env.DATA_DIR,
+    logLevel: env.LOG_LEVEL,
+    azure: {
+      tenantId: env.AZURE_TENANT_ID ?? SANDBOX_DEFAULTS.tenantId,
+      clientId: env.AZURE_CLIENT_ID ?? SANDBOX_DEFAULTS.clientId,
+      clientSecret: env.AZURE_CLIENT_SECRET,
+      clientCertificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
+      authorityHost: env.AZURE_AUTHORITY_HOST,
+      armEndpoint: env.ARM_ENDPOINT,
+    },
+    partner: {
+      name: env.PARTNER_NAME ?? SANDBOX_DEFAULTS.partnerName,
+      globalId,
+      locations: locations.ok ? locations.locations : [],
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? `${env.PARTNER_NAME ?? SANDBOX_DEFAULTS.partnerName} PAL <pal-manager@localhost>`,
+    },
+    adminEmails: env.ADMIN_EMAILS ?? (sandbox ? [SANDBOX_DEFAULTS.adminEmails] : []),
+    adminApiToken: env.ADMIN_API_TOKEN,
+    tokenEncryptionKeys: Array.isArray(keys) ? keys : [],
+    healthCheckSchedule: env.HEALTH_CHECK_SCHEDULE,
+    invitationTtlDays: env.INVITATION_TTL_DAYS,
+    alertWebhookUrl: env.ALERT_WEBHOOK_URL,
+    sandbox: { enabled: sandbox, port: env.SANDBOX_PORT },
+  };
+}

@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { DatabaseConfig } from '../config/index.ts';
+import { MIGRATIONS, migrationProvider } from './migrations/index.ts';
+import type { Database } from './tables.ts';
+
+export type Db = Kysely<Database>;
+
+/** Opens the database named by `DATABASE_URL`, creating the folder of an SQLite file if needed. */
+export function openDatabase(target: DatabaseConfig): Db {
+  if (target.kind === 'postgres') {
+    throw new Error('PostgreSQL support arrives with the scale-out work; use sqlite:<file> for now');
+  }
+  if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
+  const sqlite = new SQLite(target.file);
+  // WAL lets readers (health probes, dashboards) proceed while the outbox and checks write;
+  // busy_timeout turns brief lock contention into a wait instead of an SQLITE_BUSY error.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export interface DatabaseStatus {
+  reachable: boolean;
+  pendingMigrations: string[];
+}
+
+/** What `/readyz` reports: can we query, and is the schema the one this code expects. */
+export async function databaseStatus(db: Db): Promise<DatabaseStatus> {
+  try {
+    await sql`select 1`.execute(db);
+    const applied = await new Migrator({ db, provider: migrationProvider }).getMigrations();
+    const done = new Set(applied.filter((m) => m.executedAt).map((m) => m.name));
+    return { reachable: true, pendingMigrations: Object.keys(MIGRATIONS).filter((name) => !done.has(name)) };
+  } catch {
+    return { reachable: false, pendingMigrations: [] };
+  }
+}

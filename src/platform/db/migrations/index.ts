@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import { initial } from './001-initial.ts';
+
+/**
+ * Numbered migrations, applied in name order at start-up. Add a file `NNN-what.ts` and list it here;
+ * never edit one that has shipped.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

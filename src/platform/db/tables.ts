@@ -1,0 +1,143 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Row shapes of every table. Portable by construction, so SQLite and PostgreSQL run the same
+ * queries: IDs are text (UUIDs), times are ISO-8601 text (they sort correctly as strings), flags
+ * are integers 0/1 and structured values are JSON text.
+ */
+export interface Database {
+  locations: LocationsTable;
+  consultants: ConsultantsTable;
+  invitations: InvitationsTable;
+  associations: AssociationsTable;
+  check_runs: CheckRunsTable;
+  verdicts: VerdictsTable;
+  mail_outbox: MailOutboxTable;
+  audit_events: AuditEventsTable;
+  api_tokens: ApiTokensTable;
+}
+
+export interface LocationsTable {
+  id: string;
+  label: string;
+  is_default: number;
+  created_at: string;
+}
+
+export interface ConsultantsTable {
+  id: string;
+  email: string;
+  display_name: string;
+  location_id: string;
+  /** JSON array of tenant IDs the consultant is expected to work in. */
+  customer_tenants: string;
+  status: 'active' | 'offboarded';
+  created_at: string;
+  updated_at: string;
+  offboarded_at: string | null;
+}
+
+export type InvitationState = 'open' | 'completed' | 'superseded' | 'revoked';
+
+export interface InvitationsTable {
+  id: string;
+  consultant_id: string;
+  tenant_id: string | null;
+  /** SHA-256 of the token with the server pepper; the token itself is never stored. */
+  token_hash: string;
+  state: InvitationState;
+  batch_id: string | null;
+  created_at: string;
+  expires_at: string;
+  claimed_at: string | null;
+  completed_at: string | null;
+  reminders_sent: Generated<number>;
+  last_sent_at: string | null;
+}
+
+export interface AssociationsTable {
+  id: string;
+  consultant_id: string;
+  kind: 'user' | 'service_principal';
+  tenant_id: string;
+  tenant_name: string | null;
+  object_id: string;
+  partner_id: string;
+  previous_partner_id: string | null;
+  linked_at: string;
+  status: 'active' | 'inactive';
+  verdict: string | null;
+  verdict_since: string | null;
+  last_checked_at: string | null;
+  /** 1 when the latest check failed transiently and `verdict` is the one before it. */
+  verdict_stale: Generated<number>;
+  evidence: string | null;
+}
+
+export interface CheckRunsTable {
+  id: string;
+  trigger: 'schedule' | 'manual' | 'cli';
+  state: 'queued' | 'running' | 'completed' | 'failed';
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** JSON object: verdict → count, plus totals. */
+  counts: string | null;
+  error: string | null;
+}
+
+export interface VerdictsTable {
+  id: string;
+  run_id: string;
+  association_id: string;
+  verdict: string;
+  previous_verdict: string | null;
+  evidence: string;
+  checked_at: string;
+}
+
+export type MailState = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface MailOutboxTable {
+  id: string;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  state: MailState;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  invitation_id: string | null;
+  batch_id: string | null;
+  provider_message_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  /** JSON object with whatever explains the event; never a token or secret. */
+  detail: string | null;
+  request_id: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;
+export type RowUpdate<T extends keyof Database> = Updateable<Database[T]>;

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import express from 'express';
+import { type Clock, systemClock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { createTemplates, PUBLIC_DIR } from '../platform/templates.ts';
+import { armRoutes } from './arm/routes.ts';
+import { ensureSandboxTls } from './certs.ts';
+import { type SandboxContext, seededRandom } from './context.ts';
+import { controlRoutes } from './control/routes.ts';
+import { identityRoutes } from './identity/routes.ts';
+import { loadOrCreateSigningKeys } from './keys.ts';
+import { type SeedPartner, seedWorld } from './world/seed.ts';
+import { createWorld, loadWorldFile, type World } from './world/world.ts';
+
+export interface SandboxOptions {
+  /** Where the CA, signing key, app secret and world are kept; undefined keeps everything in memory. */
+  dir: string | undefined;
+  port: number;
+  partner: SeedPartner;
+  clientId: string;
+  logger: Logger;
+  clock?: Clock;
+  /** Start from the seed even if a saved world exists. */
+  fresh?: boolean;
+}
+
+export interface RunningSandbox {
+  url: string;
+  caPem: string;
+  clientSecret: string;
+  world: World;
+  context: SandboxContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the simulated Microsoft identity platform and Resource Manager on one HTTPS port of the
+ * loopback interface. The production code talks to it exactly as it would to Microsoft.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const clock = options.clock ?? systemClock;
+  const dir = options.dir;
+  if (dir) mkdirSync(dir, { recursive: true });
+  const tls = await ensureSandboxTls(dir, clock.now());
+  const keys = await loadOrCreateSigningKeys(dir ? join(dir, 'signing-key.json') : undefined);
+  const clientSecret = loadOrCreateSecret(dir ? join(dir, 'app-secret.txt') : undefined);
+  const worldFile = dir ? join(dir, 'world.json') : undefined;
+  const saved = worldFile && !options.fresh ? loadWorldFile(worldFile) : undefined;
+  const world = createWorld(saved ?? seedWorld(options.partner, clock.now()), { file: worldFile });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `https://localhost:${port}`;
+
+  let random = seededRandom(world.knobs().seed);
+  const context: SandboxContext = {
+    world,
+    keys,
+    clock,
+    logger: options.logger.child({ component: 'sandbox' }),
+    templates: createTemplates(),
+    baseUrl,
+    app: { clientId: options.clientId, clientSecret, displayName: 'PAL Manager (sandbox)' },
+    random: () => random(),
+  };
+  app.use('/assets', express.static(PUBLIC_DIR, { index: false }));
+  app.use('/_sandbox/control', controlRoutes(context, { reseedDice: (seed) => (random = seededRandom(seed)) }));
+  app.use(armRoutes(context));
+  app.use(identityRoutes(context));
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'NotFound', message: `The sandbox has no route for ${req.method} ${req.path}` } });
+  });
+
+  return {
+    url: baseUrl,
+    caPem: tls.caPem,
+    clientSecret,
+    world,
+    context,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The sandbox app registration's client secret: generated once so restarts keep the same one. */
+function loadOrCreateSecret(file: string | undefined): string {
+  if (file && existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = `sbx~${randomBytes(24).toString('base64url')}`;
+  if (file) writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
