@@ -32,10 +32,14 @@ export function ensureNodeBinDir() {
     throw new Error(`Node ${process.versions.node} is too old; install Node ${MIN_MAJOR} or newer.`);
   }
   const pkg = `node-linux-${process.arch}@${BOOTSTRAP_MAJOR}`;
-  process.stderr.write(`Node ${process.versions.node} is older than ${MIN_MAJOR}; fetching ${pkg} from the npm registry…\n`);
+  process.stderr.write(
+    `Node ${process.versions.node} is older than ${MIN_MAJOR}; fetching ${pkg} from the npm registry…\n`,
+  );
   const work = mkdtempSync(join(tmpdir(), 'pal-node-'));
   try {
-    execFileSync('npm', ['pack', pkg, '--silent', '--pack-destination', work], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['pack', pkg, '--silent', '--pack-destination', work], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error(`npm pack ${pkg} produced no tarball`);
     const unpacked = join(work, 'node');

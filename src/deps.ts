@@ -1,5 +1,5 @@
-import type { Config } from './platform/config/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
+import type { Config } from './platform/config/index.ts';
 import { type Db, migrateToLatest, openDatabase } from './platform/db/connection.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
@@ -53,8 +53,15 @@ async function syncLocations(db: Db, config: Config, now: Date): Promise<void> {
     for (const location of config.partner.locations) {
       await trx
         .insertInto('locations')
-        .values({ id: location.id, label: location.label, is_default: location.isDefault ? 1 : 0, created_at: now.toISOString() })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ label: location.label, is_default: location.isDefault ? 1 : 0 }))
+        .values({
+          id: location.id,
+          label: location.label,
+          is_default: location.isDefault ? 1 : 0,
+          created_at: now.toISOString(),
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({ label: location.label, is_default: location.isDefault ? 1 : 0 }),
+        )
         .execute();
     }
   });

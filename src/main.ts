@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const parsed = parseConfig(process.env);
   if (!parsed.ok) {
-    process.stderr.write(`PAL Manager cannot start; fix the configuration:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}\n`);
+    process.stderr.write(
+      `PAL Manager cannot start; fix the configuration:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}\n`,
+    );
     process.exit(1);
   }
   let config: Config = parsed.config;
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
   const deps = await buildDeps(config, { logger, trustedCa: sandbox?.running.caPem });
   const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = app.listen(config.port, (error?: Error) =>
+      error ? reject(error) : resolve(listening),
+    );
   });
   logger.info({ port: config.port, sandbox: config.sandbox.enabled }, 'PAL Manager is listening');
   if (sandbox) sandbox.announce(process.stdout);

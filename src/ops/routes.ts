@@ -25,7 +25,8 @@ export function opsRoutes(deps: OpsDeps): Router {
       status: ready ? 'ready' : 'not_ready',
       checks: {
         database: database.reachable ? 'reachable' : 'unreachable',
-        migrations: database.pendingMigrations.length === 0 ? 'applied' : { pending: database.pendingMigrations },
+        migrations:
+          database.pendingMigrations.length === 0 ? 'applied' : { pending: database.pendingMigrations },
         shuttingDown: deps.isShuttingDown(),
       },
     });

@@ -34,7 +34,8 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) => new AppError('bad_request', message, details);
+export const badRequest = (message: string, details?: unknown) =>
+  new AppError('bad_request', message, details);
 export const notFound = (message: string) => new AppError('not_found', message);
 export const conflict = (message: string) => new AppError('conflict', message);
 export const unauthorized = (message = 'Authentication required') => new AppError('unauthorized', message);

@@ -36,7 +36,8 @@ export function createLogger(options: { level: string; destination?: NodeJS.Writ
   );
 }
 
-const SECRET_QUERY_PARAMS = /([?&](?:code|state|token|client_secret|refresh_token|id_token|access_token|session_state)=)[^&#]*/gi;
+const SECRET_QUERY_PARAMS =
+  /([?&](?:code|state|token|client_secret|refresh_token|id_token|access_token|session_state)=)[^&#]*/gi;
 
 /**
  * A URL safe to log: the invitation token in `/i/{token}` and OAuth parameters in the query string

@@ -11,6 +11,11 @@ export interface Templates {
 
 /** Page and mail templates are files, rendered by Eta with escaping on by default. */
 export function createTemplates(options: { cache?: boolean } = {}): Templates {
-  const eta = new Eta({ views: TEMPLATES_DIR, cache: options.cache ?? true, autoEscape: true, autoTrim: false });
+  const eta = new Eta({
+    views: TEMPLATES_DIR,
+    cache: options.cache ?? true,
+    autoEscape: true,
+    autoTrim: false,
+  });
   return { render: (name, data) => eta.render(name, data) };
 }

@@ -36,9 +36,17 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
   const tokenKey =
     config.tokenEncryptionKeys.length > 0
       ? config.tokenEncryptionKeys
-      : [toKey(persistedSecret(join(dir, 'token-encryption-key.txt'), () => randomBytes(32).toString('base64')))];
+      : [
+          toKey(
+            persistedSecret(join(dir, 'token-encryption-key.txt'), () => randomBytes(32).toString('base64')),
+          ),
+        ];
   const adminApiToken =
-    config.adminApiToken ?? persistedSecret(join(dir, 'admin-api-token.txt'), () => `pal_sbx_${randomBytes(24).toString('base64url')}`);
+    config.adminApiToken ??
+    persistedSecret(
+      join(dir, 'admin-api-token.txt'),
+      () => `pal_sbx_${randomBytes(24).toString('base64url')}`,
+    );
   const sandboxConfig: Config = {
     ...config,
     azure: {

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 
@@ -18,7 +18,11 @@ const DAY = 86_400_000;
  */
 export async function ensureSandboxTls(dir: string | undefined, now = new Date()): Promise<SandboxTls> {
   const files = dir
-    ? { caPem: join(dir, 'ca.pem'), certPem: join(dir, 'localhost.pem'), keyPem: join(dir, 'localhost-key.pem') }
+    ? {
+        caPem: join(dir, 'ca.pem'),
+        certPem: join(dir, 'localhost.pem'),
+        keyPem: join(dir, 'localhost-key.pem'),
+      }
     : undefined;
   if (files && Object.values(files).every((file) => existsSync(file))) {
     const existing = {
@@ -27,7 +31,8 @@ export async function ensureSandboxTls(dir: string | undefined, now = new Date()
       keyPem: readFileSync(files.keyPem, 'utf8'),
     };
     // Renew a month before expiry rather than fail on the day.
-    if (new Date(new X509Certificate(existing.certPem).validTo).getTime() - now.getTime() > 30 * DAY) return existing;
+    if (new Date(new X509Certificate(existing.certPem).validTo).getTime() - now.getTime() > 30 * DAY)
+      return existing;
   }
   const ca = await generate([{ name: 'commonName', value: 'PAL Manager Sandbox CA' }], {
     keySize: 2048,

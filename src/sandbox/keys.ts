@@ -11,7 +11,10 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVe
 export interface SandboxKeys {
   kid: string;
   publicJwk: JWK;
-  sign(claims: JWTPayload, options: { issuedAt: Date; expiresInSeconds: number; type?: string }): Promise<string>;
+  sign(
+    claims: JWTPayload,
+    options: { issuedAt: Date; expiresInSeconds: number; type?: string },
+  ): Promise<string>;
   /** Verifies signature and expiry at `now`; returns the claims or undefined. */
   verify(token: string, now: Date): Promise<JWTPayload | undefined>;
 }

@@ -75,11 +75,18 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     random: () => random(),
   };
   app.use('/assets', express.static(PUBLIC_DIR, { index: false }));
-  app.use('/_sandbox/control', controlRoutes(context, { reseedDice: (seed) => (random = seededRandom(seed)) }));
+  app.use(
+    '/_sandbox/control',
+    controlRoutes(context, { reseedDice: (seed) => (random = seededRandom(seed)) }),
+  );
   app.use(armRoutes(context));
   app.use(identityRoutes(context));
   app.use((req, res) => {
-    res.status(404).json({ error: { code: 'NotFound', message: `The sandbox has no route for ${req.method} ${req.path}` } });
+    res
+      .status(404)
+      .json({
+        error: { code: 'NotFound', message: `The sandbox has no route for ${req.method} ${req.path}` },
+      });
   });
 
   return {

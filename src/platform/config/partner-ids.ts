@@ -15,9 +15,7 @@ export interface PartnerLocation {
   isDefault: boolean;
 }
 
-export type LocationParse =
-  | { ok: true; locations: PartnerLocation[] }
-  | { ok: false; problems: string[] };
+export type LocationParse = { ok: true; locations: PartnerLocation[] } | { ok: false; problems: string[] };
 
 /** Parses `ID[:Label]` entries, comma-separated; the first is the default location. */
 export function parseLocationList(raw: string, globalId: string | undefined): LocationParse {

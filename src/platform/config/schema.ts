@@ -95,21 +95,36 @@ const envSchema = z
     SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(SANDBOX_DEFAULTS.port),
   })
   .superRefine((env, ctx) => {
-    const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+    const problem = (variable: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [variable], message });
     const sandbox = isSandbox(env);
     if (env.SANDBOX === true && env.AZURE_CLIENT_ID) {
-      problem('SANDBOX', 'the sandbox never runs with a real app registration; unset AZURE_CLIENT_ID or SANDBOX');
+      problem(
+        'SANDBOX',
+        'the sandbox never runs with a real app registration; unset AZURE_CLIENT_ID or SANDBOX',
+      );
     }
     if (!sandbox) {
-      for (const variable of ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'PARTNER_NAME', 'PARTNER_GLOBAL_ID'] as const) {
+      for (const variable of [
+        'AZURE_CLIENT_ID',
+        'AZURE_TENANT_ID',
+        'PARTNER_NAME',
+        'PARTNER_GLOBAL_ID',
+      ] as const) {
         if (!env[variable]) problem(variable, 'required when the sandbox is off');
       }
       if (!env.AZURE_CLIENT_SECRET && !env.AZURE_CLIENT_CERTIFICATE_PATH) {
-        problem('AZURE_CLIENT_SECRET', 'set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH for the app registration');
+        problem(
+          'AZURE_CLIENT_SECRET',
+          'set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH for the app registration',
+        );
       }
       if (!env.PARTNER_LOCATION_IDS) problem('PARTNER_LOCATION_IDS', 'required when the sandbox is off');
       if (!env.TOKEN_ENCRYPTION_KEY) {
-        problem('TOKEN_ENCRYPTION_KEY', 'required when the sandbox is off (32 random bytes, base64: openssl rand -base64 32)');
+        problem(
+          'TOKEN_ENCRYPTION_KEY',
+          'required when the sandbox is off (32 random bytes, base64: openssl rand -base64 32)',
+        );
       }
     }
     const globalId = env.PARTNER_GLOBAL_ID ?? (sandbox ? SANDBOX_DEFAULTS.globalId : undefined);
@@ -136,7 +151,10 @@ const envSchema = z
     try {
       new Cron(env.HEALTH_CHECK_SCHEDULE, { paused: true });
     } catch {
-      problem('HEALTH_CHECK_SCHEDULE', `${JSON.stringify(env.HEALTH_CHECK_SCHEDULE)} is not a cron expression (e.g. "0 5 * * *")`);
+      problem(
+        'HEALTH_CHECK_SCHEDULE',
+        `${JSON.stringify(env.HEALTH_CHECK_SCHEDULE)} is not a cron expression (e.g. "0 5 * * *")`,
+      );
     }
   });
 
@@ -170,7 +188,10 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig | string {
  */
 export function parseEncryptionKeys(raw: string): EncryptionKey[] | string {
   const keys: EncryptionKey[] = [];
-  for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(':');
     const id = colon === -1 ? undefined : entry.slice(0, colon);
     const encoded = colon === -1 ? entry : entry.slice(colon + 1);
@@ -178,7 +199,8 @@ export function parseEncryptionKeys(raw: string): EncryptionKey[] | string {
     if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== encoded.replace(/=+$/, '')) {
       return 'each key must be 32 bytes in base64 (openssl rand -base64 32)';
     }
-    if (id !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(id)) return `key ID ${JSON.stringify(id)} must be 1–32 letters, digits, - or _`;
+    if (id !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(id))
+      return `key ID ${JSON.stringify(id)} must be 1–32 letters, digits, - or _`;
     keys.push({ id: id ?? keyFingerprint(key), key });
   }
   return keys.length > 0 ? keys : 'give at least one key';
@@ -200,7 +222,9 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`),
+      problems: parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`,
+      ),
     };
   }
   return { ok: true, config: toConfig(parsed.data) };
@@ -232,7 +256,8 @@ function toConfig(env: Env): Config {
     },
     mail: {
       smtpUrl: env.SMTP_URL,
-      from: env.MAIL_FROM ?? `${env.PARTNER_NAME ?? SANDBOX_DEFAULTS.partnerName} PAL <pal-manager@localhost>`,
+      from:
+        env.MAIL_FROM ?? `${env.PARTNER_NAME ?? SANDBOX_DEFAULTS.partnerName} PAL <pal-manager@localhost>`,
     },
     adminEmails: env.ADMIN_EMAILS ?? (sandbox ? [SANDBOX_DEFAULTS.adminEmails] : []),
     adminApiToken: env.ADMIN_API_TOKEN,

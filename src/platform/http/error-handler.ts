@@ -9,7 +9,8 @@ export interface ErrorBody {
 function fromParserError(err: unknown): AppError | undefined {
   if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
   const type = String((err as { type: unknown }).type);
-  if (type === 'entity.parse.failed') return new AppError('bad_request', 'The request body is not valid JSON');
+  if (type === 'entity.parse.failed')
+    return new AppError('bad_request', 'The request body is not valid JSON');
   if (type === 'entity.too.large') return new AppError('payload_too_large', 'The request body is too large');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new AppError('unsupported_media_type', 'The request body encoding is not supported');

@@ -15,7 +15,8 @@ export function requestLogging(logger: Logger) {
       res.setHeader('x-request-id', id);
       return id;
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
     serializers: {
       req: (req: IncomingMessage & { id?: unknown; raw?: IncomingMessage }) => ({

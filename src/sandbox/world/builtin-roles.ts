@@ -16,7 +16,8 @@ export const BUILTIN_ROLE_DEFINITIONS: SandboxRoleDefinition[] = [
     id: BUILTIN_ROLES.owner,
     roleName: 'Owner',
     roleType: 'BuiltInRole',
-    description: 'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.',
+    description:
+      'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.',
     permissions: [{ actions: ['*'], notActions: [], ...noData }],
     tenantId: null,
   },
@@ -55,7 +56,9 @@ export const BUILTIN_ROLE_DEFINITIONS: SandboxRoleDefinition[] = [
     roleName: 'User Access Administrator',
     roleType: 'BuiltInRole',
     description: 'Lets you manage user access to Azure resources.',
-    permissions: [{ actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'], notActions: [], ...noData }],
+    permissions: [
+      { actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'], notActions: [], ...noData },
+    ],
     tenantId: null,
   },
   {
@@ -65,7 +68,11 @@ export const BUILTIN_ROLE_DEFINITIONS: SandboxRoleDefinition[] = [
     description: 'Lets you create and manage Support requests',
     permissions: [
       {
-        actions: ['Microsoft.Authorization/*/read', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Support/*'],
+        actions: [
+          'Microsoft.Authorization/*/read',
+          'Microsoft.Resources/subscriptions/resourceGroups/read',
+          'Microsoft.Support/*',
+        ],
         notActions: [],
         ...noData,
       },

@@ -101,7 +101,12 @@ export function seedWorld(partner: SeedPartner, now: Date): WorldState {
         roleType: 'CustomRole',
         description: 'Start, stop and resize virtual machines.',
         permissions: [
-          { actions: ['Microsoft.Compute/virtualMachines/*', '*/read'], notActions: [], dataActions: [], notDataActions: [] },
+          {
+            actions: ['Microsoft.Compute/virtualMachines/*', '*/read'],
+            notActions: [],
+            dataActions: [],
+            notDataActions: [],
+          },
         ],
         tenantId: SEED.tenants.fabrikam,
       },
@@ -141,7 +146,13 @@ export function seedWorld(partner: SeedPartner, now: Date): WorldState {
       refreshError: person.refreshError ?? null,
     };
     state.users.push(user);
-    state.identities.push({ tenantId: partner.tenantId, userId: user.id, objectId: user.id, kind: 'member', removed: false });
+    state.identities.push({
+      tenantId: partner.tenantId,
+      userId: user.id,
+      objectId: user.id,
+      kind: 'member',
+      removed: false,
+    });
     for (const tenant of person.guestIn) {
       const guest: TenantIdentity = {
         tenantId: SEED.tenants[tenant],
@@ -156,7 +167,8 @@ export function seedWorld(partner: SeedPartner, now: Date): WorldState {
 
   const guestId = (key: keyof typeof SEED.users, tenant: keyof typeof SEED.tenants) => {
     const user = state.users.find((u) => u.upn.startsWith(`${SEED.users[key]}@`))!;
-    return state.identities.find((i) => i.userId === user.id && i.tenantId === SEED.tenants[tenant])!.objectId;
+    return state.identities.find((i) => i.userId === user.id && i.tenantId === SEED.tenants[tenant])!
+      .objectId;
   };
   let assignmentCounter = 0;
   const assign = (
@@ -183,7 +195,12 @@ export function seedWorld(partner: SeedPartner, now: Date): WorldState {
   const cloudTeam = 'a7000000-0000-4000-8000-fab000000a01';
   const platformEngineers = 'a7000000-0000-4000-8000-fab000000a02';
   state.groups.push(
-    { id: cloudTeam, tenantId: SEED.tenants.fabrikam, displayName: 'Fabrikam Cloud Team', memberIds: [platformEngineers] },
+    {
+      id: cloudTeam,
+      tenantId: SEED.tenants.fabrikam,
+      displayName: 'Fabrikam Cloud Team',
+      memberIds: [platformEngineers],
+    },
     {
       id: platformEngineers,
       tenantId: SEED.tenants.fabrikam,
@@ -191,11 +208,27 @@ export function seedWorld(partner: SeedPartner, now: Date): WorldState {
       memberIds: [guestId('dana', 'fabrikam')],
     },
   );
-  assign('fabrikam', subScope(SEED.subscriptions.fabrikamProduction), BUILTIN_ROLES.contributor, cloudTeam, 'Group');
-  assign('northwind', subScope(SEED.subscriptions.northwindTraders), BUILTIN_ROLES.contributor, guestId('dana', 'northwind'));
+  assign(
+    'fabrikam',
+    subScope(SEED.subscriptions.fabrikamProduction),
+    BUILTIN_ROLES.contributor,
+    cloudTeam,
+    'Group',
+  );
+  assign(
+    'northwind',
+    subScope(SEED.subscriptions.northwindTraders),
+    BUILTIN_ROLES.contributor,
+    guestId('dana', 'northwind'),
+  );
 
   // Riley: Reader on one subscription and one resource group → reader_only.
-  assign('fabrikam', subScope(SEED.subscriptions.fabrikamProduction), BUILTIN_ROLES.reader, guestId('riley', 'fabrikam'));
+  assign(
+    'fabrikam',
+    subScope(SEED.subscriptions.fabrikamProduction),
+    BUILTIN_ROLES.reader,
+    guestId('riley', 'fabrikam'),
+  );
   assign(
     'fabrikam',
     `${subScope(SEED.subscriptions.fabrikamDevelopment)}/resourceGroups/rg-shared`,
@@ -204,13 +237,23 @@ export function seedWorld(partner: SeedPartner, now: Date): WorldState {
   );
 
   // Sam: Contributor in Northwind; the demo disables the account → account_revoked.
-  assign('northwind', subScope(SEED.subscriptions.northwindTraders), BUILTIN_ROLES.contributor, guestId('sam', 'northwind'));
+  assign(
+    'northwind',
+    subScope(SEED.subscriptions.northwindTraders),
+    BUILTIN_ROLES.contributor,
+    guestId('sam', 'northwind'),
+  );
 
   // Noor: a guest in Fabrikam with no role at all → no_access.
 
   // Olive: Contributor in Northwind, but PAL already points at another partner's ID.
   const oliveNorthwind = guestId('olive', 'northwind');
-  assign('northwind', subScope(SEED.subscriptions.northwindTraders), BUILTIN_ROLES.contributor, oliveNorthwind);
+  assign(
+    'northwind',
+    subScope(SEED.subscriptions.northwindTraders),
+    BUILTIN_ROLES.contributor,
+    oliveNorthwind,
+  );
   state.partnerLinks.push({
     tenantId: SEED.tenants.northwind,
     objectId: oliveNorthwind,
@@ -223,7 +266,12 @@ export function seedWorld(partner: SeedPartner, now: Date): WorldState {
   });
 
   // Taylor: Owner in Tailspin (whose consent policy blocks us) and a custom operator role in Fabrikam.
-  assign('tailspin', subScope(SEED.subscriptions.tailspinToys), BUILTIN_ROLES.owner, guestId('taylor', 'tailspin'));
+  assign(
+    'tailspin',
+    subScope(SEED.subscriptions.tailspinToys),
+    BUILTIN_ROLES.owner,
+    guestId('taylor', 'tailspin'),
+  );
   assign(
     'fabrikam',
     `${subScope(SEED.subscriptions.fabrikamDevelopment)}/resourceGroups/rg-vms`,
@@ -232,13 +280,25 @@ export function seedWorld(partner: SeedPartner, now: Date): WorldState {
   );
 
   // Morgan: Contributor in Northwind; the demo turns on an MFA requirement → reauth_required.
-  assign('northwind', subScope(SEED.subscriptions.northwindTraders), BUILTIN_ROLES.contributor, guestId('morgan', 'northwind'));
+  assign(
+    'northwind',
+    subScope(SEED.subscriptions.northwindTraders),
+    BUILTIN_ROLES.contributor,
+    guestId('morgan', 'northwind'),
+  );
 
   return state;
 }
 
 function customer(id: string, displayName: string, defaultDomain: string) {
-  return { id, displayName, defaultDomain, isPartnerTenant: false, userConsentBlocked: false, adminConsentGranted: false };
+  return {
+    id,
+    displayName,
+    defaultDomain,
+    isPartnerTenant: false,
+    userConsentBlocked: false,
+    adminConsentGranted: false,
+  };
 }
 
 function sub(subscriptionId: string, tenantId: string, displayName: string) {

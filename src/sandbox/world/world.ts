@@ -45,13 +45,17 @@ export function createWorld(initial: WorldState, options: { file?: string } = {}
   return {
     state,
     tenant: (idOrDomain) =>
-      state.tenants.find((t) => lower(t.id) === lower(idOrDomain) || lower(t.defaultDomain) === lower(idOrDomain)),
+      state.tenants.find(
+        (t) => lower(t.id) === lower(idOrDomain) || lower(t.defaultDomain) === lower(idOrDomain),
+      ),
     user: (id) => state.users.find((u) => u.id === id),
     userByUpn: (upn) => state.users.find((u) => lower(u.upn) === lower(upn)),
     identity: (userId, tenantId) =>
       state.identities.find((i) => i.userId === userId && lower(i.tenantId) === lower(tenantId)),
     identityByObjectId: (tenantId, objectId) =>
-      state.identities.find((i) => lower(i.tenantId) === lower(tenantId) && lower(i.objectId) === lower(objectId)),
+      state.identities.find(
+        (i) => lower(i.tenantId) === lower(tenantId) && lower(i.objectId) === lower(objectId),
+      ),
     identitiesOf: (userId) => state.identities.filter((i) => i.userId === userId),
     principalIdsFor(tenantId, objectId) {
       const ids = new Set([objectId]);
@@ -70,7 +74,9 @@ export function createWorld(initial: WorldState, options: { file?: string } = {}
       return ids;
     },
     roleDefinition: (id, tenantId) =>
-      state.roleDefinitions.find((r) => lower(r.id) === lower(id) && (r.tenantId === null || r.tenantId === tenantId)),
+      state.roleDefinitions.find(
+        (r) => lower(r.id) === lower(id) && (r.tenantId === null || r.tenantId === tenantId),
+      ),
     group: (tenantId, id) => state.groups.find((g) => g.tenantId === tenantId && g.id === id),
     knobs: () => state.knobs,
     change(mutate) {

@@ -40,7 +40,11 @@ export const initial: Migration = {
       .addColumn('reminders_sent', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('last_sent_at', 'text')
       .execute();
-    await db.schema.createIndex('invitations_consultant').on('invitations').columns(['consultant_id', 'state']).execute();
+    await db.schema
+      .createIndex('invitations_consultant')
+      .on('invitations')
+      .columns(['consultant_id', 'state'])
+      .execute();
     await db.schema.createIndex('invitations_batch').on('invitations').column('batch_id').execute();
 
     await db.schema
@@ -62,7 +66,11 @@ export const initial: Migration = {
       .addColumn('evidence', 'text')
       .addUniqueConstraint('associations_consultant_tenant', ['consultant_id', 'tenant_id'])
       .execute();
-    await db.schema.createIndex('associations_verdict').on('associations').columns(['status', 'verdict']).execute();
+    await db.schema
+      .createIndex('associations_verdict')
+      .on('associations')
+      .columns(['status', 'verdict'])
+      .execute();
 
     await db.schema
       .createTable('check_runs')
@@ -87,7 +95,11 @@ export const initial: Migration = {
       .addColumn('checked_at', 'text', (c) => c.notNull())
       .addUniqueConstraint('verdicts_run_association', ['run_id', 'association_id'])
       .execute();
-    await db.schema.createIndex('verdicts_association').on('verdicts').columns(['association_id', 'checked_at']).execute();
+    await db.schema
+      .createIndex('verdicts_association')
+      .on('verdicts')
+      .columns(['association_id', 'checked_at'])
+      .execute();
 
     await db.schema
       .createTable('mail_outbox')
@@ -107,7 +119,11 @@ export const initial: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('sent_at', 'text')
       .execute();
-    await db.schema.createIndex('mail_outbox_due').on('mail_outbox').columns(['state', 'next_attempt_at']).execute();
+    await db.schema
+      .createIndex('mail_outbox_due')
+      .on('mail_outbox')
+      .columns(['state', 'next_attempt_at'])
+      .execute();
 
     await db.schema
       .createTable('audit_events')
