@@ -82,11 +82,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   app.use(armRoutes(context));
   app.use(identityRoutes(context));
   app.use((req, res) => {
-    res
-      .status(404)
-      .json({
-        error: { code: 'NotFound', message: `The sandbox has no route for ${req.method} ${req.path}` },
-      });
+    res.status(404).json({
+      error: { code: 'NotFound', message: `The sandbox has no route for ${req.method} ${req.path}` },
+    });
   });
 
   return {
