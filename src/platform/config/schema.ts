@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { type PartnerLocation, parseLocationList } from './partner-ids.ts';
+import { isPartnerIdShape, type PartnerLocation, parseLocationList } from './partner-ids.ts';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults.ts';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -66,97 +66,112 @@ const emailList = z
   )
   .pipe(z.array(z.email({ error: (issue) => `${String(issue.input)} is not an email address` })));
 
-/** The raw environment, variable by variable. Cross-variable rules are in `superRefine` below. */
-const envSchema = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
-    DATABASE_URL: z.string().trim().default('sqlite:data/pal-manager.db'),
-    DATA_DIR: z.string().trim().min(1).default('data'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    AZURE_TENANT_ID: optionalText,
-    AZURE_CLIENT_ID: optionalText,
-    AZURE_CLIENT_SECRET: optionalText,
-    AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
-    AZURE_AUTHORITY_HOST: httpsUrl('the identity platform').default('https://login.microsoftonline.com'),
-    ARM_ENDPOINT: httpsUrl('Azure Resource Manager').default('https://management.azure.com'),
-    PARTNER_NAME: optionalText,
-    PARTNER_LOCATION_IDS: optionalText,
-    PARTNER_GLOBAL_ID: optionalText,
-    SMTP_URL: optionalText,
-    MAIL_FROM: optionalText,
-    ADMIN_EMAILS: emailList.optional(),
-    ADMIN_API_TOKEN: optionalText,
-    TOKEN_ENCRYPTION_KEY: optionalText,
-    HEALTH_CHECK_SCHEDULE: z.string().trim().default('0 5 * * *'),
-    INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
-    ALERT_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
-    SANDBOX: flag,
-    SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(SANDBOX_DEFAULTS.port),
-  })
-  .superRefine((env, ctx) => {
-    const problem = (variable: string, message: string) =>
-      ctx.addIssue({ code: 'custom', path: [variable], message });
-    const sandbox = isSandbox(env);
-    if (env.SANDBOX === true && env.AZURE_CLIENT_ID) {
-      problem(
-        'SANDBOX',
-        'the sandbox never runs with a real app registration; unset AZURE_CLIENT_ID or SANDBOX',
+/** Field-level rules: each variable on its own. Rules that relate variables are in `crossProblems`. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('sqlite:data/pal-manager.db')
+    .superRefine((value, ctx) => {
+      const parsed = parseDatabaseUrl(value);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    }),
+  DATA_DIR: z.string().trim().min(1).default('data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AZURE_TENANT_ID: optionalText,
+  AZURE_CLIENT_ID: optionalText,
+  AZURE_CLIENT_SECRET: optionalText,
+  AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
+  AZURE_AUTHORITY_HOST: httpsUrl('the identity platform').default('https://login.microsoftonline.com'),
+  ARM_ENDPOINT: httpsUrl('Azure Resource Manager').default('https://management.azure.com'),
+  PARTNER_NAME: optionalText,
+  PARTNER_LOCATION_IDS: optionalText,
+  PARTNER_GLOBAL_ID: optionalText.refine((value) => value === undefined || isPartnerIdShape(value), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a partner ID (4 to 10 digits)`,
+  }),
+  SMTP_URL: optionalText.refine((value) => value === undefined || /^smtps?:\/\/\S+$/.test(value), {
+    error: 'must start with smtp:// or smtps://',
+  }),
+  MAIL_FROM: optionalText,
+  ADMIN_EMAILS: emailList.optional(),
+  ADMIN_API_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 24, {
+    error: 'too short to be secret: use at least 24 characters (openssl rand -hex 24)',
+  }),
+  TOKEN_ENCRYPTION_KEY: optionalText.superRefine((value, ctx) => {
+    const keys = value === undefined ? [] : parseEncryptionKeys(value);
+    if (typeof keys === 'string') ctx.addIssue({ code: 'custom', message: keys });
+  }),
+  HEALTH_CHECK_SCHEDULE: z
+    .string()
+    .trim()
+    .default('0 5 * * *')
+    .refine(isCronExpression, {
+      error: (issue) => `${JSON.stringify(issue.input)} is not a cron expression (e.g. "0 5 * * *")`,
+    }),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  ALERT_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  SANDBOX: flag,
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(SANDBOX_DEFAULTS.port),
+});
+
+type RawEnv = Record<string, string | undefined>;
+
+const present = (env: RawEnv, variable: string) => (env[variable] ?? '').trim() !== '';
+
+/**
+ * Rules that relate variables to each other, checked on the raw strings so they are reported even
+ * when some single variable is also wrong: the operator sees every problem in one go.
+ */
+function crossProblems(env: RawEnv): string[] {
+  const problems: string[] = [];
+  const flagValue = env.SANDBOX?.trim().toLowerCase();
+  const sandboxFlag = flagValue ? ['1', 'true', 'yes', 'on'].includes(flagValue) : undefined;
+  const sandbox = sandboxFlag ?? !present(env, 'AZURE_CLIENT_ID');
+  if (sandboxFlag === true && present(env, 'AZURE_CLIENT_ID')) {
+    problems.push(
+      'SANDBOX: the sandbox never runs with a real app registration; unset AZURE_CLIENT_ID or SANDBOX',
+    );
+  }
+  if (!sandbox) {
+    for (const variable of [
+      'AZURE_CLIENT_ID',
+      'AZURE_TENANT_ID',
+      'PARTNER_NAME',
+      'PARTNER_GLOBAL_ID',
+      'PARTNER_LOCATION_IDS',
+    ]) {
+      if (!present(env, variable)) problems.push(`${variable}: required when the sandbox is off`);
+    }
+    if (!present(env, 'AZURE_CLIENT_SECRET') && !present(env, 'AZURE_CLIENT_CERTIFICATE_PATH')) {
+      problems.push(
+        'AZURE_CLIENT_SECRET: set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH for the app registration',
       );
     }
-    if (!sandbox) {
-      for (const variable of [
-        'AZURE_CLIENT_ID',
-        'AZURE_TENANT_ID',
-        'PARTNER_NAME',
-        'PARTNER_GLOBAL_ID',
-      ] as const) {
-        if (!env[variable]) problem(variable, 'required when the sandbox is off');
-      }
-      if (!env.AZURE_CLIENT_SECRET && !env.AZURE_CLIENT_CERTIFICATE_PATH) {
-        problem(
-          'AZURE_CLIENT_SECRET',
-          'set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH for the app registration',
-        );
-      }
-      if (!env.PARTNER_LOCATION_IDS) problem('PARTNER_LOCATION_IDS', 'required when the sandbox is off');
-      if (!env.TOKEN_ENCRYPTION_KEY) {
-        problem(
-          'TOKEN_ENCRYPTION_KEY',
-          'required when the sandbox is off (32 random bytes, base64: openssl rand -base64 32)',
-        );
-      }
-    }
-    const globalId = env.PARTNER_GLOBAL_ID ?? (sandbox ? SANDBOX_DEFAULTS.globalId : undefined);
-    if (globalId !== undefined && !/^\d{4,10}$/.test(globalId)) {
-      problem('PARTNER_GLOBAL_ID', `${JSON.stringify(globalId)} is not a partner ID (4 to 10 digits)`);
-    }
-    const locations = env.PARTNER_LOCATION_IDS ?? (sandbox ? SANDBOX_DEFAULTS.locations : undefined);
-    if (locations !== undefined) {
-      const parsed = parseLocationList(locations, globalId);
-      if (!parsed.ok) for (const message of parsed.problems) problem('PARTNER_LOCATION_IDS', message);
-    }
-    const database = parseDatabaseUrl(env.DATABASE_URL);
-    if (typeof database === 'string') problem('DATABASE_URL', database);
-    if (env.SMTP_URL && !/^smtps?:\/\/[^\s]+$/.test(env.SMTP_URL)) {
-      problem('SMTP_URL', 'must start with smtp:// or smtps://');
-    }
-    if (env.TOKEN_ENCRYPTION_KEY) {
-      const keys = parseEncryptionKeys(env.TOKEN_ENCRYPTION_KEY);
-      if (typeof keys === 'string') problem('TOKEN_ENCRYPTION_KEY', keys);
-    }
-    if (env.ADMIN_API_TOKEN && env.ADMIN_API_TOKEN.length < 24) {
-      problem('ADMIN_API_TOKEN', 'too short to be secret: use at least 24 characters (openssl rand -hex 24)');
-    }
-    try {
-      new Cron(env.HEALTH_CHECK_SCHEDULE, { paused: true });
-    } catch {
-      problem(
-        'HEALTH_CHECK_SCHEDULE',
-        `${JSON.stringify(env.HEALTH_CHECK_SCHEDULE)} is not a cron expression (e.g. "0 5 * * *")`,
+    if (!present(env, 'TOKEN_ENCRYPTION_KEY')) {
+      problems.push(
+        'TOKEN_ENCRYPTION_KEY: required when the sandbox is off (32 random bytes, base64: openssl rand -base64 32)',
       );
     }
-  });
+  }
+  const globalId = env.PARTNER_GLOBAL_ID?.trim() || (sandbox ? SANDBOX_DEFAULTS.globalId : undefined);
+  const locations = env.PARTNER_LOCATION_IDS?.trim() || (sandbox ? SANDBOX_DEFAULTS.locations : undefined);
+  if (locations !== undefined) {
+    const parsed = parseLocationList(locations, globalId);
+    if (!parsed.ok) problems.push(...parsed.problems.map((message) => `PARTNER_LOCATION_IDS: ${message}`));
+  }
+  return problems;
+}
+
+function isCronExpression(value: string): boolean {
+  try {
+    new Cron(value, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 type Env = z.infer<typeof envSchema>;
 
@@ -217,16 +232,15 @@ function createHashHex(data: Buffer): string {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 /** Parses the environment once. Problems come back as readable lines, `VARIABLE: what is wrong`. */
-export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+export function parseConfig(env: RawEnv): ConfigResult {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`,
-      ),
-    };
-  }
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`)),
+    ...crossProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
   return { ok: true, config: toConfig(parsed.data) };
 }
 

@@ -1,0 +1,34 @@
+import { Writable } from 'node:stream';
+import { createApp } from '../../src/app.ts';
+import { buildDeps, type Deps } from '../../src/deps.ts';
+import { manualClock } from '../../src/platform/clock.ts';
+import { type Config, parseConfig } from '../../src/platform/config/index.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+
+/** A configuration for component tests: sandbox defaults, an in-memory database, quiet logs. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const result = parseConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent', ...overrides });
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return result.config;
+}
+
+/** Collects every log line the app writes, so tests can prove what never reaches the logs. */
+export function captureLogs() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'debug', destination: stream }) };
+}
+
+export async function buildTestApp(options: { config?: Config; logger?: Deps['logger'] } = {}) {
+  const clock = manualClock(new Date('2026-11-20T09:00:00Z'));
+  const deps = await buildDeps(options.config ?? testConfig(), {
+    clock,
+    logger: options.logger ?? createLogger({ level: 'silent' }),
+  });
+  return { deps, clock, app: createApp(deps), close: () => deps.db.destroy() };
+}
