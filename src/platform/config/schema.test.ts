@@ -150,3 +150,13 @@ describe('token encryption keys', () => {
     expect(parseEncryptionKeys(Buffer.alloc(16).toString('base64'))).toMatch(/32 bytes/);
   });
 });
+
+describe('the shipped .env.example', () => {
+  it('parses as it is, so copying it to .env starts the service', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseEnv } = await import('node:util');
+    const env = parseEnv(readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8'));
+    const result = parseConfig(env);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+});

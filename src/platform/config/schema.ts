@@ -45,10 +45,13 @@ const optionalText = z
   .optional();
 
 const flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => ['', '1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(value), {
     error: 'use true or false',
   })
-  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value))
+  .transform((value) => (value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(value)))
   .optional();
 
 const httpsUrl = (what: string) =>
