@@ -1,5 +1,8 @@
+import { trustCertificateAuthority } from './azure/trust.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Config } from './platform/config/index.ts';
+import { createSealedBox, type SealedBox } from './platform/crypto/sealed-box.ts';
+import { createTokenHasher, type TokenHasher } from './platform/crypto/secret-tokens.ts';
 import { type Db, migrateToLatest, openDatabase } from './platform/db/connection.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
@@ -11,6 +14,10 @@ export interface Deps {
   clock: Clock;
   db: Db;
   metrics: Metrics;
+  /** Hashes invitation and API tokens for storage (never stored in clear). */
+  tokenHasher: TokenHasher;
+  /** Encrypts token caches and other secrets at rest. */
+  sealedBox: SealedBox;
   /** PEM of an extra certificate authority to trust for outbound TLS (the sandbox's own CA). */
   trustedCa: string | undefined;
   lifecycle: { isShuttingDown(): boolean; markShuttingDown(): void };
@@ -24,6 +31,8 @@ export interface BuildOptions {
 
 /** The composition root: server, scheduler and CLI all start here. */
 export async function buildDeps(config: Config, options: BuildOptions = {}): Promise<Deps> {
+  if (config.tokenEncryptionKeys.length === 0) throw new Error('TOKEN_ENCRYPTION_KEY is required');
+  if (options.trustedCa) trustCertificateAuthority(options.trustedCa);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const db = openDatabase(config.database);
   const applied = await migrateToLatest(db);
@@ -36,6 +45,8 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
     clock: options.clock ?? systemClock,
     db,
     metrics: createMetrics(),
+    tokenHasher: createTokenHasher(config.tokenEncryptionKeys),
+    sealedBox: createSealedBox(config.tokenEncryptionKeys),
     trustedCa: options.trustedCa,
     lifecycle: {
       isShuttingDown: () => shuttingDown,

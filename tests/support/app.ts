@@ -5,9 +5,17 @@ import { manualClock } from '../../src/platform/clock.ts';
 import { type Config, parseConfig } from '../../src/platform/config/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
 /** A configuration for component tests: sandbox defaults, an in-memory database, quiet logs. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  const result = parseConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent', ...overrides });
+  const result = parseConfig({
+    DATABASE_URL: 'sqlite::memory:',
+    LOG_LEVEL: 'silent',
+    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+    ...overrides,
+  });
   if (!result.ok) throw new Error(result.problems.join('\n'));
   return result.config;
 }

@@ -15,6 +15,8 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   audit_events: AuditEventsTable;
   api_tokens: ApiTokensTable;
+  token_caches: TokenCachesTable;
+  auth_attempts: AuthAttemptsTable;
 }
 
 export interface LocationsTable {
@@ -35,6 +37,10 @@ export interface ConsultantsTable {
   created_at: string;
   updated_at: string;
   offboarded_at: string | null;
+  /** MSAL's `uid.utid` of the account the consultant signed in with; keys their token cache. */
+  home_account_id: Generated<string | null>;
+  signed_in_as: Generated<string | null>;
+  last_signed_in_at: Generated<string | null>;
 }
 
 export type InvitationState = 'open' | 'completed' | 'superseded' | 'revoked';
@@ -136,6 +142,33 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+}
+
+/** One MSAL token cache (refresh token included) per account, sealed with AES-256-GCM. */
+export interface TokenCachesTable {
+  account_key: string;
+  consultant_id: string;
+  key_id: string;
+  data: string;
+  updated_at: string;
+}
+
+/** A sign-in in progress: what the OAuth callback must find to continue it. */
+export interface AuthAttemptsTable {
+  id: string;
+  /** Hash of the OAuth `state`; the state itself travels only through the browser. */
+  state_hash: string;
+  invitation_id: string;
+  /** Hash of the random value in the browser's short-lived cookie: the callback must come from it. */
+  browser_hash: string;
+  /** `organizations` or the customer tenant the invitation names. */
+  authority: string;
+  key_id: string;
+  /** Sealed JSON: the PKCE verifier and the nonce. */
+  secrets: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { initial } from './001-initial.ts';
+import { signIn } from './002-sign-in.ts';
 
 /**
  * Numbered migrations, applied in name order at start-up. Add a file `NNN-what.ts` and list it here;
@@ -7,6 +8,7 @@ import { initial } from './001-initial.ts';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
+  '002-sign-in': signIn,
 };
 
 export const migrationProvider: MigrationProvider = {
