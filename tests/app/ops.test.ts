@@ -49,7 +49,9 @@ describe('operations endpoints', () => {
     const res = await request(built.app).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
-    expect(res.text).toMatch(/pal_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/);
+    expect(res.text).toMatch(
+      /pal_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/,
+    );
     expect(res.text).toMatch(/pal_process_cpu_user_seconds_total/);
   });
 });
@@ -61,7 +63,11 @@ describe('errors and headers', () => {
     const res = await request(built.app).get('/no/such/page');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({
-      error: { code: 'not_found', message: 'No route for GET /no/such/page', requestId: res.headers['x-request-id'] },
+      error: {
+        code: 'not_found',
+        message: 'No route for GET /no/such/page',
+        requestId: res.headers['x-request-id'],
+      },
     });
   });
 
@@ -70,7 +76,9 @@ describe('errors and headers', () => {
     close = built.close;
     const kept = await request(built.app).get('/healthz').set('x-request-id', 'trace-1234abcd');
     expect(kept.headers['x-request-id']).toBe('trace-1234abcd');
-    const replaced = await request(built.app).get('/healthz').set('x-request-id', '<script>alert(1)</script>');
+    const replaced = await request(built.app)
+      .get('/healthz')
+      .set('x-request-id', '<script>alert(1)</script>');
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -95,12 +103,21 @@ describe('logs', () => {
     close = built.close;
     const secret = 'Bearer sk_live_should_never_be_logged_0123456789';
     const token = 'inv_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG';
-    await request(built.app).get('/api/anything').set('authorization', secret).set('cookie', 'sid=cookie-secret-value');
+    await request(built.app)
+      .get('/api/anything')
+      .set('authorization', secret)
+      .set('cookie', 'sid=cookie-secret-value');
     await request(built.app).get(`/i/${token}`);
     await request(built.app).get('/auth/callback?code=oauth-code-secret&state=state-secret');
     const text = logs.lines.join('');
     expect(text).toContain('/i/[redacted]');
-    for (const needle of ['sk_live_should_never_be_logged', 'cookie-secret-value', token, 'oauth-code-secret', 'state-secret']) {
+    for (const needle of [
+      'sk_live_should_never_be_logged',
+      'cookie-secret-value',
+      token,
+      'oauth-code-secret',
+      'state-secret',
+    ]) {
       expect(text).not.toContain(needle);
     }
   });

@@ -32,11 +32,17 @@ async function waitFor(check: () => boolean, ms = 15_000) {
 
 describe('the server process', () => {
   it('exits 1 with one readable line per configuration problem and no stack trace', async () => {
-    const proc = run({ DATABASE_URL: 'mysql://x', PARTNER_GLOBAL_ID: '4471231', PARTNER_LOCATION_IDS: '4471231' });
+    const proc = run({
+      DATABASE_URL: 'mysql://x',
+      PARTNER_GLOBAL_ID: '4471231',
+      PARTNER_LOCATION_IDS: '4471231',
+    });
     expect(await proc.exited).toBe(1);
     const { stderr } = proc.output();
     expect(stderr).toContain('DATABASE_URL: use sqlite:<file> or postgres://');
-    expect(stderr).toContain('PARTNER_LOCATION_IDS: 4471231 is the global ID (PARTNER_GLOBAL_ID); PAL needs a location ID');
+    expect(stderr).toContain(
+      'PARTNER_LOCATION_IDS: 4471231 is the global ID (PARTNER_GLOBAL_ID); PAL needs a location ID',
+    );
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
