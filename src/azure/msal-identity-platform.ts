@@ -11,6 +11,8 @@ import {
   ARM_DELEGATED_SCOPE,
   type IdentityPlatform,
   type Outcome,
+  type SignedInAccount,
+  type TenantToken,
   type TokenFailure,
 } from './identity-platform.ts';
 import { classifyMsalError } from './msal-errors.ts';
