@@ -1,10 +1,13 @@
 import express, { type Express } from 'express';
+import { apiRouter } from './admin/api.ts';
 import type { Deps } from './deps.ts';
+import { onboarding } from './onboarding/index.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler.ts';
 import { requestLogging } from './platform/http/request-logging.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { requestMetrics } from './platform/metrics.ts';
+import { PUBLIC_DIR } from './platform/templates.ts';
 
 /** Builds the HTTP application from its dependencies; it never listens, so tests drive it directly. */
 export function createApp(deps: Deps): Express {
@@ -17,6 +20,9 @@ export function createApp(deps: Deps): Express {
   app.use(securityHeaders({ https: deps.config.publicBaseUrl.startsWith('https://') }));
 
   app.use(opsRoutes({ db: deps.db, metrics: deps.metrics, isShuttingDown: deps.lifecycle.isShuttingDown }));
+  app.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  app.use('/api', apiRouter(deps));
+  app.use(onboarding(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,3 +1,8 @@
+import { loadAppCredential } from './azure/app-credential.ts';
+import { createArmClient } from './azure/arm-client.ts';
+import type { IdentityPlatform } from './azure/identity-platform.ts';
+import { createMsalIdentityPlatform } from './azure/msal-identity-platform.ts';
+import type { ResourceManager } from './azure/resource-manager.ts';
 import { trustCertificateAuthority } from './azure/trust.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Config } from './platform/config/index.ts';
@@ -6,6 +11,7 @@ import { createTokenHasher, type TokenHasher } from './platform/crypto/secret-to
 import { type Db, migrateToLatest, openDatabase } from './platform/db/connection.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
+import { createTemplates, type Templates } from './platform/templates.ts';
 
 /** Everything the capabilities need from the outside world, built once and passed down. */
 export interface Deps {
@@ -18,6 +24,9 @@ export interface Deps {
   tokenHasher: TokenHasher;
   /** Encrypts token caches and other secrets at rest. */
   sealedBox: SealedBox;
+  /** The outside Microsoft systems, behind ports (real adapters by default, fakes in tests). */
+  azure: { identity: IdentityPlatform; arm: ResourceManager };
+  templates: Templates;
   /** PEM of an extra certificate authority to trust for outbound TLS (the sandbox's own CA). */
   trustedCa: string | undefined;
   lifecycle: { isShuttingDown(): boolean; markShuttingDown(): void };
@@ -27,6 +36,9 @@ export interface BuildOptions {
   logger?: Logger;
   clock?: Clock;
   trustedCa?: string;
+  azure?: Partial<Deps['azure']>;
+  /** Outbound retry settings for Resource Manager (tests shorten the waits). */
+  armRetry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
 }
 
 /** The composition root: server, scheduler and CLI all start here. */
@@ -38,6 +50,22 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   await syncLocations(db, config, (options.clock ?? systemClock).now());
+  const azure = {
+    identity:
+      options.azure?.identity ??
+      createMsalIdentityPlatform({
+        authorityHost: config.azure.authorityHost,
+        clientId: config.azure.clientId,
+        credential: loadAppCredential({
+          clientSecret: config.azure.clientSecret,
+          certificatePath: config.azure.clientCertificatePath,
+        }),
+        redirectUri: `${config.publicBaseUrl}/auth/callback`,
+        logger,
+      }),
+    arm:
+      options.azure?.arm ?? createArmClient({ endpoint: config.azure.armEndpoint, retry: options.armRetry }),
+  };
   let shuttingDown = false;
   return {
     config,
@@ -47,6 +75,8 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
     metrics: createMetrics(),
     tokenHasher: createTokenHasher(config.tokenEncryptionKeys),
     sealedBox: createSealedBox(config.tokenEncryptionKeys),
+    azure,
+    templates: createTemplates(),
     trustedCa: options.trustedCa,
     lifecycle: {
       isShuttingDown: () => shuttingDown,

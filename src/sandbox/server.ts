@@ -7,6 +7,7 @@ import express from 'express';
 import { type Clock, systemClock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createTemplates, PUBLIC_DIR } from '../platform/templates.ts';
+import { type ArmCallCounter, createArmCallCounter } from './arm/calls.ts';
 import { armRoutes } from './arm/routes.ts';
 import { ensureSandboxTls } from './certs.ts';
 import { type SandboxContext, seededRandom } from './context.ts';
@@ -34,6 +35,8 @@ export interface RunningSandbox {
   clientSecret: string;
   world: World;
   context: SandboxContext;
+  /** Every simulated Resource Manager call, counted (also at `GET /_sandbox/control/calls`). */
+  armCalls: ArmCallCounter;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const clock = options.clock ?? systemClock;
   const dir = options.dir;
   if (dir) mkdirSync(dir, { recursive: true });
-  const tls = await ensureSandboxTls(dir, clock.now());
+  // Certificates are dated by the real clock: TLS checks them against real time, whatever a test's clock says.
+  const tls = await ensureSandboxTls(dir, new Date());
   const keys = await loadOrCreateSigningKeys(dir ? join(dir, 'signing-key.json') : undefined);
   const clientSecret = loadOrCreateSecret(dir ? join(dir, 'app-secret.txt') : undefined);
   const worldFile = dir ? join(dir, 'world.json') : undefined;
@@ -75,11 +79,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     random: () => random(),
   };
   app.use('/assets', express.static(PUBLIC_DIR, { index: false }));
+  const armCalls = createArmCallCounter();
   app.use(
     '/_sandbox/control',
-    controlRoutes(context, { reseedDice: (seed) => (random = seededRandom(seed)) }),
+    controlRoutes(context, {
+      reseedDice: (seed) => (random = seededRandom(seed)),
+      reset() {
+        // The state object stays the same (everything holds it); its contents go back to the seed.
+        const seeded = seedWorld(options.partner, clock.now());
+        world.change((state) => Object.assign(state, seeded));
+        random = seededRandom(world.knobs().seed);
+        armCalls.reset();
+      },
+      armCalls,
+    }),
   );
-  app.use(armRoutes(context));
+  app.use(armRoutes(context, armCalls));
   app.use(identityRoutes(context));
   app.use((req, res) => {
     res.status(404).json({
@@ -93,6 +108,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     clientSecret,
     world,
     context,
+    armCalls,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import type { SandboxContext } from './context.ts';
 
 /** The audience Resource Manager tokens carry, as Microsoft issues them for ARM. */
@@ -71,7 +72,9 @@ export async function verifyAccessToken(
   const claims = await context.keys.verify(match[1], context.clock.now());
   if (!claims) {
     // Tell an expired token from a forged one, as ARM does, so clients refresh rather than give up.
-    const expired = await context.keys.verify(match[1], new Date(0));
+    // Re-verify just before its own expiry: valid then means it is merely expired, not forged.
+    const exp = expiryOf(match[1]);
+    const expired = exp !== undefined && (await context.keys.verify(match[1], new Date(exp * 1000 - 1000)));
     return expired
       ? {
           ok: false,
@@ -95,4 +98,13 @@ export async function verifyAccessToken(
       upn: typeof claims.upn === 'string' ? claims.upn : undefined,
     },
   };
+}
+
+function expiryOf(token: string): number | undefined {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? exp : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -14,6 +14,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
     ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+    AZURE_CLIENT_SECRET: 'component-test-secret',
     ...overrides,
   });
   if (!result.ok) throw new Error(result.problems.join('\n'));

@@ -83,6 +83,8 @@ export interface SandboxRoleAssignment {
   principalId: string;
   principalType: 'User' | 'Group' | 'ServicePrincipal';
   createdOn: string;
+  /** Object ID of whoever made the assignment (ARM's `createdBy`); absent → null in responses. */
+  createdBy?: string;
 }
 
 /** One identity's Partner Admin Link in one tenant. Kept after a DELETE, as the service does. */
@@ -111,6 +113,8 @@ export interface SandboxKnobs {
   retryAfterSeconds: number;
   /** Share (0–1) of Resource Manager calls answered 503/500. */
   serverErrorRate: number;
+  /** Which server error to answer: 503 (with Retry-After) or 500; absent → the dice pick either. */
+  serverErrorStatus?: 500 | 503;
   /** Seed of the fault dice, so a failing run can be repeated. */
   seed: number;
 }

@@ -1,9 +1,21 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  buildIndex,
+  buildLinkIndex,
+  indexStamp,
+  linkStamp,
+  lower,
+  pairKey,
+  sameStamp,
+  type WorldIndex,
+} from './indexes.ts';
 import type {
   SandboxGroup,
   SandboxKnobs,
+  SandboxPartnerLink,
   SandboxRoleAssignment,
   SandboxRoleDefinition,
+  SandboxSubscription,
   SandboxTenant,
   SandboxUser,
   TenantIdentity,
@@ -28,6 +40,16 @@ export interface World {
   principalIdsFor(tenantId: string, objectId: string): Set<string>;
   roleDefinition(id: string, tenantId: string): SandboxRoleDefinition | undefined;
   group(tenantId: string, id: string): SandboxGroup | undefined;
+  subscription(id: string): SandboxSubscription | undefined;
+  subscriptionsOf(tenantId: string): SandboxSubscription[];
+  /** Direct assignments of any of these principals, in every tenant and at every scope. */
+  assignmentsOf(principalIds: Iterable<string>): SandboxRoleAssignment[];
+  /** Assignments at or below `/subscriptions/{id}`. */
+  assignmentsInSubscription(subscriptionId: string): SandboxRoleAssignment[];
+  /** The identity's PAL link in a tenant, Deleted ones included. */
+  partnerLink(tenantId: string, objectId: string): SandboxPartnerLink | undefined;
+  /** Lookups notice arrays added to, removed from or replaced; call this after editing an ID in place. */
+  reindex(): void;
   knobs(): SandboxKnobs;
   /** Applies a mutation and persists the world. */
   change<T>(mutate: (state: WorldState) => T): T;
@@ -41,34 +63,46 @@ export function createWorld(initial: WorldState, options: { file?: string } = {}
     writeFileSync(temp, JSON.stringify(state, null, 1));
     renameSync(temp, options.file);
   };
-  const lower = (s: string) => s.toLowerCase();
+  // Indexes are rebuilt lazily when their stamp shows the arrays changed (see indexes.ts).
+  let index: WorldIndex | undefined;
+  let stamp: unknown[] = [];
+  let links: Map<string, SandboxPartnerLink> | undefined;
+  let linksStamp: unknown[] = [];
+  const current = (): WorldIndex => {
+    const now = indexStamp(state);
+    if (!index || !sameStamp(now, stamp)) {
+      index = buildIndex(state);
+      stamp = now;
+    }
+    return index;
+  };
+  const currentLinks = () => {
+    const now = linkStamp(state);
+    if (!links || !sameStamp(now, linksStamp)) {
+      links = buildLinkIndex(state);
+      linksStamp = now;
+    }
+    return links;
+  };
   return {
     state,
-    tenant: (idOrDomain) =>
-      state.tenants.find(
-        (t) => lower(t.id) === lower(idOrDomain) || lower(t.defaultDomain) === lower(idOrDomain),
-      ),
-    user: (id) => state.users.find((u) => u.id === id),
-    userByUpn: (upn) => state.users.find((u) => lower(u.upn) === lower(upn)),
-    identity: (userId, tenantId) =>
-      state.identities.find((i) => i.userId === userId && lower(i.tenantId) === lower(tenantId)),
+    tenant: (idOrDomain) => current().tenantByKey.get(lower(idOrDomain)),
+    user: (id) => current().userById.get(id),
+    userByUpn: (upn) => current().userByUpn.get(lower(upn)),
+    identity: (userId, tenantId) => current().identityByUserTenant.get(pairKey(userId, lower(tenantId))),
     identityByObjectId: (tenantId, objectId) =>
-      state.identities.find(
-        (i) => lower(i.tenantId) === lower(tenantId) && lower(i.objectId) === lower(objectId),
-      ),
-    identitiesOf: (userId) => state.identities.filter((i) => i.userId === userId),
+      current().identityByObject.get(pairKey(lower(tenantId), lower(objectId))),
+    identitiesOf: (userId) => [...(current().identitiesByUser.get(userId) ?? [])],
     principalIdsFor(tenantId, objectId) {
+      const { groupsByMember } = current();
       const ids = new Set([objectId]);
-      // Walk up the group graph until nothing new is found (nested groups, cycles tolerated).
-      let grew = true;
-      while (grew) {
-        grew = false;
-        for (const group of state.groups) {
-          if (group.tenantId !== tenantId || ids.has(group.id)) continue;
-          if (group.memberIds.some((member) => ids.has(member))) {
-            ids.add(group.id);
-            grew = true;
-          }
+      // Walk up the group graph (nested groups; a cycle stops at groups already seen).
+      const queue = [objectId];
+      for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+        for (const group of groupsByMember.get(pairKey(tenantId, next)) ?? []) {
+          if (ids.has(group.id)) continue;
+          ids.add(group.id);
+          queue.push(group.id);
         }
       }
       return ids;
@@ -77,7 +111,21 @@ export function createWorld(initial: WorldState, options: { file?: string } = {}
       state.roleDefinitions.find(
         (r) => lower(r.id) === lower(id) && (r.tenantId === null || r.tenantId === tenantId),
       ),
-    group: (tenantId, id) => state.groups.find((g) => g.tenantId === tenantId && g.id === id),
+    group: (tenantId, id) => current().groupByKey.get(pairKey(tenantId, id)),
+    subscription: (id) => current().subscriptionById.get(lower(id)),
+    subscriptionsOf: (tenantId) => [...(current().subscriptionsByTenant.get(lower(tenantId)) ?? [])],
+    assignmentsOf(principalIds) {
+      const { assignmentsByPrincipal } = current();
+      return [...principalIds].flatMap((id) => assignmentsByPrincipal.get(lower(id)) ?? []);
+    },
+    assignmentsInSubscription: (subscriptionId) => [
+      ...(current().assignmentsBySubscription.get(lower(subscriptionId)) ?? []),
+    ],
+    partnerLink: (tenantId, objectId) => currentLinks().get(pairKey(lower(tenantId), lower(objectId))),
+    reindex() {
+      index = undefined;
+      links = undefined;
+    },
     knobs: () => state.knobs,
     change(mutate) {
       const result = mutate(state);

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../platform/db/connection.ts';
+
+export interface LinkRecord {
+  consultantId: string;
+  tenantId: string;
+  tenantName: string | undefined;
+  objectId: string;
+  partnerId: string;
+  previousPartnerId: string | null;
+  at: Date;
+}
+
+/** The association table: one row per consultant × customer tenant, updated in place on every link. */
+export function createAssociationStore(db: Db) {
+  return {
+    async recordLink(link: LinkRecord): Promise<void> {
+      const at = link.at.toISOString();
+      await db
+        .insertInto('associations')
+        .values({
+          id: randomUUID(),
+          consultant_id: link.consultantId,
+          kind: 'user',
+          tenant_id: link.tenantId.toLowerCase(),
+          tenant_name: link.tenantName ?? null,
+          object_id: link.objectId,
+          partner_id: link.partnerId,
+          previous_partner_id: link.previousPartnerId,
+          linked_at: at,
+          status: 'active',
+        })
+        .onConflict((oc) =>
+          oc.columns(['consultant_id', 'tenant_id']).doUpdateSet({
+            tenant_name: link.tenantName ?? null,
+            object_id: link.objectId,
+            partner_id: link.partnerId,
+            previous_partner_id: link.previousPartnerId,
+            linked_at: at,
+            status: 'active',
+          }),
+        )
+        .execute();
+    },
+
+    async list(filter: { verdict?: string | undefined; consultantId?: string | undefined } = {}) {
+      let query = db
+        .selectFrom('associations')
+        .innerJoin('consultants', 'consultants.id', 'associations.consultant_id')
+        .select([
+          'associations.id',
+          'associations.consultant_id',
+          'consultants.email',
+          'associations.kind',
+          'associations.tenant_id',
+          'associations.tenant_name',
+          'associations.object_id',
+          'associations.partner_id',
+          'associations.previous_partner_id',
+          'associations.linked_at',
+          'associations.last_checked_at',
+          'associations.verdict',
+          'associations.verdict_since',
+          'associations.verdict_stale',
+          'associations.evidence',
+          'associations.status',
+        ])
+        .where('associations.status', '=', 'active')
+        .orderBy('consultants.email')
+        .orderBy('associations.tenant_id');
+      if (filter.verdict) query = query.where('associations.verdict', '=', filter.verdict);
+      if (filter.consultantId) query = query.where('associations.consultant_id', '=', filter.consultantId);
+      return query.execute();
+    },
+  };
+}
+
+export type AssociationStore = ReturnType<typeof createAssociationStore>;
