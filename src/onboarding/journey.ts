@@ -30,6 +30,13 @@ export interface JourneyDeps {
   clock: { now(): Date };
 }
 
+const LINK_PROBLEMS = {
+  expired: 'link_expired',
+  completed: 'link_used',
+  superseded: 'link_superseded',
+  revoked: 'link_revoked',
+} as const satisfies Record<string, ProblemKey>;
+
 export type Problem = { kind: 'problem'; problem: ProblemKey; detail?: string; invitationId?: string };
 
 export type ResultView = {
@@ -72,7 +79,7 @@ export function createJourney(deps: JourneyDeps) {
       if (found.status === 'expired') await audit('invitation.expired_link_used', found.invitation.id, {});
       return {
         kind: 'problem',
-        problem: `link_${found.status}` as ProblemKey,
+        problem: LINK_PROBLEMS[found.status],
         invitationId: found.invitation.id,
       } as Problem;
     }
