@@ -36,7 +36,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): Router {
       limit,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      handler: (req, res) =>
+      handler: (_req, res) =>
         deps.render(
           res,
           'onboarding/problem',
