@@ -5,6 +5,7 @@ import { buildDeps, closeDeps } from './deps.ts';
 import { type Config, parseConfig } from './platform/config/index.ts';
 import { createLogger } from './platform/logger.ts';
 import { prepareSandbox } from './sandbox/bootstrap.ts';
+import { prepareDemo } from './sandbox/demo.ts';
 
 /**
  * The server's entry point: read configuration (an optional `.env` first), start the sandbox when
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   if (sandbox) config = sandbox.config;
 
   const deps = await buildDeps(config, { logger, trustedCa: sandbox?.running.caPem });
+  const demo = sandbox ? await prepareDemo(deps, sandbox.running.world) : [];
   const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) =>
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
     );
   });
   logger.info({ port: config.port, sandbox: config.sandbox.enabled }, 'PAL Manager is listening');
-  if (sandbox) sandbox.announce(process.stdout);
+  if (sandbox) sandbox.announce(process.stdout, demo);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

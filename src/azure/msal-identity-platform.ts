@@ -108,7 +108,8 @@ export function createMsalIdentityPlatform(options: MsalOptions): IdentityPlatfo
         codeChallenge: start.codeChallenge,
         codeChallengeMethod: 'S256',
         responseMode: 'query',
-        prompt: 'select_account',
+        // No prompt=select_account: Microsoft refuses it together with login_hint, and the hint is what
+        // steers the consultant to the invited account.
         ...(start.loginHint ? { loginHint: start.loginHint } : {}),
       });
     },

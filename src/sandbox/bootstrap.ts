@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../platform/config/index.ts';
 import { keyFingerprint } from '../platform/config/schema.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { DemoInvitation } from './demo.ts';
 import { type RunningSandbox, startSandbox } from './server.ts';
 
 export interface PreparedSandbox {
@@ -11,7 +12,7 @@ export interface PreparedSandbox {
   /** The configuration pointed at the sandbox, with the secrets it generated filled in. */
   config: Config;
   /** Prints what a newcomer should open. */
-  announce(out: NodeJS.WritableStream): void;
+  announce(out: NodeJS.WritableStream, invitations: DemoInvitation[]): void;
 }
 
 /**
@@ -63,7 +64,7 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
   return {
     running,
     config: sandboxConfig,
-    announce(out) {
+    announce(out, invitations) {
       const base = config.publicBaseUrl;
       out.write(
         [
@@ -74,6 +75,9 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
           `  Health:             ${base}/healthz`,
           `  Admin API token:    ${adminApiToken}   (sandbox only; kept in ${join(dir, 'admin-api-token.txt')})`,
           `  Simulated Microsoft: ${running.url}  (control API: ${running.url}/_sandbox/control/world)`,
+          '',
+          '  Ready-made invitations (open one, press Continue, pick the account):',
+          ...invitations.map((i) => `    ${i.displayName.padEnd(20)} ${i.url}`),
           '',
         ].join('\n'),
       );

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.ts';
-import { buildDeps, type Deps } from '../../src/deps.ts';
+import { type BuildOptions, buildDeps, type Deps } from '../../src/deps.ts';
 import { manualClock } from '../../src/platform/clock.ts';
 import { type Config, parseConfig } from '../../src/platform/config/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -33,11 +33,15 @@ export function captureLogs() {
   return { lines, logger: createLogger({ level: 'debug', destination: stream }) };
 }
 
-export async function buildTestApp(options: { config?: Config; logger?: Deps['logger'] } = {}) {
+export async function buildTestApp(
+  options: { config?: Config; logger?: Deps['logger']; armRetry?: BuildOptions['armRetry']; azure?: BuildOptions['azure'] } = {},
+) {
   const clock = manualClock(new Date('2026-11-20T09:00:00Z'));
   const deps = await buildDeps(options.config ?? testConfig(), {
     clock,
     logger: options.logger ?? createLogger({ level: 'silent' }),
+    ...(options.armRetry ? { armRetry: options.armRetry } : {}),
+    ...(options.azure ? { azure: options.azure } : {}),
   });
   return { deps, clock, app: createApp(deps), close: () => deps.db.destroy() };
 }
