@@ -9,7 +9,9 @@ export function consentHelp(
   tenantId: string,
   partnerId: string,
 ) {
-  const url = new URL(`${config.azure.authorityHost}/${encodeURIComponent(tenantId)}/v2.0/adminconsent`);
+  const url = new URL(
+    `${config.azure.browserAuthorityHost}/${encodeURIComponent(tenantId)}/v2.0/adminconsent`,
+  );
   url.searchParams.set('client_id', config.azure.clientId);
   url.searchParams.set('scope', 'https://management.azure.com/user_impersonation');
   url.searchParams.set('redirect_uri', `${config.publicBaseUrl}/auth/admin-consent`);

@@ -26,6 +26,8 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
   const running = await startSandbox({
     dir,
     port: config.sandbox.port,
+    // The browser-facing pages sit on the next port (0 stays 0: any free port).
+    browserPort: config.sandbox.port === 0 ? 0 : config.sandbox.port + 1,
     partner: {
       tenantId: config.azure.tenantId,
       name: config.partner.name,
@@ -53,6 +55,7 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
     azure: {
       ...config.azure,
       authorityHost: running.url,
+      browserAuthorityHost: running.browserUrl,
       armEndpoint: running.url,
       clientSecret: running.clientSecret,
       clientCertificatePath: undefined,

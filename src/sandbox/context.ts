@@ -13,6 +13,11 @@ export interface SandboxContext {
   templates: Templates;
   /** `https://localhost:PORT` — both the authority host and the Resource Manager endpoint. */
   baseUrl: string;
+  /**
+   * `http://localhost:PORT`: the same routes over plain HTTP on loopback, for the pages a browser opens
+   * (account picker, admin consent), so the demo shows no certificate warning.
+   */
+  browserUrl: string;
   /** The one app registration the simulated identity platform knows: the service itself. */
   app: { clientId: string; clientSecret: string; displayName: string };
   /** Dice for fault injection, seeded from the knobs so a run can be repeated. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ export interface SandboxOptions {
   /** Where the CA, signing key, app secret and world are kept; undefined keeps everything in memory. */
   dir: string | undefined;
   port: number;
+  /** Plain-HTTP port for the browser-facing pages; 0 picks a free one. */
+  browserPort?: number;
   partner: SeedPartner;
   clientId: string;
   logger: Logger;
@@ -31,6 +34,8 @@ export interface SandboxOptions {
 
 export interface RunningSandbox {
   url: string;
+  /** Plain HTTP on loopback, for pages people open in a browser. */
+  browserUrl: string;
   caPem: string;
   clientSecret: string;
   world: World;
@@ -42,7 +47,8 @@ export interface RunningSandbox {
 
 /**
  * Starts the simulated Microsoft identity platform and Resource Manager on one HTTPS port of the
- * loopback interface. The production code talks to it exactly as it would to Microsoft.
+ * loopback interface; the production code talks to it exactly as it would to Microsoft. The same routes
+ * also answer on a plain-HTTP loopback port, which discovery names for the browser-facing pages.
  */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const clock = options.clock ?? systemClock;
@@ -66,6 +72,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   });
   const { port } = server.address() as AddressInfo;
   const baseUrl = `https://localhost:${port}`;
+  const browserServer = createHttpServer(app);
+  await new Promise<void>((resolve, reject) => {
+    browserServer.once('error', reject);
+    browserServer.listen(options.browserPort ?? 0, '127.0.0.1', () => resolve());
+  });
+  const browserUrl = `http://localhost:${(browserServer.address() as AddressInfo).port}`;
 
   let random = seededRandom(world.knobs().seed);
   const context: SandboxContext = {
@@ -75,6 +87,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     logger: options.logger.child({ component: 'sandbox' }),
     templates: createTemplates(),
     baseUrl,
+    browserUrl,
     app: { clientId: options.clientId, clientSecret, displayName: 'PAL Manager (sandbox)' },
     random: () => random(),
   };
@@ -104,16 +117,23 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   return {
     url: baseUrl,
+    browserUrl,
     caPem: tls.caPem,
     clientSecret,
     world,
     context,
     armCalls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all(
+        [server, browserServer].map(
+          (listener) =>
+            new Promise<void>((resolve) => {
+              listener.close(() => resolve());
+              listener.closeAllConnections();
+            }),
+        ),
+      );
+    },
   };
 }
 

@@ -68,10 +68,11 @@ describe('discovery', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       issuer: `${sandbox.url}/{tenantid}/v2.0`,
-      authorization_endpoint: `${sandbox.url}/organizations/oauth2/v2.0/authorize`,
+      // Browser-facing pages over plain HTTP on loopback: no certificate warning for people.
+      authorization_endpoint: `${sandbox.browserUrl}/organizations/oauth2/v2.0/authorize`,
       token_endpoint: `${sandbox.url}/organizations/oauth2/v2.0/token`,
       jwks_uri: `${sandbox.url}/organizations/discovery/v2.0/keys`,
-      end_session_endpoint: `${sandbox.url}/organizations/oauth2/v2.0/logout`,
+      end_session_endpoint: `${sandbox.browserUrl}/organizations/oauth2/v2.0/logout`,
       response_modes_supported: ['query', 'fragment', 'form_post'],
       id_token_signing_alg_values_supported: ['RS256'],
     });

@@ -98,7 +98,7 @@ describe('the real MSAL Node client against the sandbox identity platform', () =
       codeChallengeMethod: 'S256',
       loginHint: upnOf('riley'),
     });
-    expect(authorizeUrl.startsWith(`${sandbox.url}/organizations/oauth2/v2.0/authorize?`)).toBe(true);
+    expect(authorizeUrl.startsWith(`${sandbox.browserUrl}/organizations/oauth2/v2.0/authorize?`)).toBe(true);
     const page = await openAccountPicker(authorizeUrl);
     expect(page.status).toBe(200);
     expect(page.html).toContain('SANDBOX');

@@ -34,7 +34,12 @@ export function captureLogs() {
 }
 
 export async function buildTestApp(
-  options: { config?: Config; logger?: Deps['logger']; armRetry?: BuildOptions['armRetry']; azure?: BuildOptions['azure'] } = {},
+  options: {
+    config?: Config;
+    logger?: Deps['logger'];
+    armRetry?: BuildOptions['armRetry'];
+    azure?: BuildOptions['azure'];
+  } = {},
 ) {
   const clock = manualClock(new Date('2026-11-20T09:00:00Z'));
   const deps = await buildDeps(options.config ?? testConfig(), {

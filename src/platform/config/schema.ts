@@ -24,6 +24,8 @@ export interface Config {
     clientSecret: string | undefined;
     clientCertificatePath: string | undefined;
     authorityHost: string;
+    /** Where a person's browser reaches the identity platform (admin-consent links); the sandbox serves it over HTTP. */
+    browserAuthorityHost: string;
     armEndpoint: string;
   };
   partner: { name: string; globalId: string; locations: PartnerLocation[] };
@@ -264,6 +266,7 @@ function toConfig(env: Env): Config {
       clientSecret: env.AZURE_CLIENT_SECRET,
       clientCertificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
       authorityHost: env.AZURE_AUTHORITY_HOST,
+      browserAuthorityHost: env.AZURE_AUTHORITY_HOST,
       armEndpoint: env.ARM_ENDPOINT,
     },
     partner: {

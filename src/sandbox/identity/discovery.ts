@@ -6,9 +6,16 @@ import { type Authority, authorityPathSegment } from './authority.ts';
  * why the endpoints must carry the tenant segment literally (`organizations`, or the GUID even when
  * the request named a domain) and the multi-tenant issuer the literal `{tenantid}` placeholder.
  */
-export function openIdConfiguration(baseUrl: string, authority: Authority): Record<string, unknown> {
+export function openIdConfiguration(
+  baseUrl: string,
+  authority: Authority,
+  browserUrl: string = baseUrl,
+): Record<string, unknown> {
   const segment = authorityPathSegment(authority);
   const base = `${baseUrl}/${segment}`;
+  // Pages a person's browser opens are served from `browserUrl` (plain HTTP on loopback in the sandbox,
+  // so nobody meets a certificate warning); the back-channel endpoints stay on HTTPS.
+  const browserBase = `${browserUrl}/${segment}`;
   const issuerTenant = authority.kind === 'multi' ? '{tenantid}' : authority.tenant.id;
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
@@ -22,11 +29,11 @@ export function openIdConfiguration(baseUrl: string, authority: Authority): Reco
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     issuer: `${baseUrl}/${issuerTenant}/v2.0`,
     request_uri_parameter_supported: false,
-    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    authorization_endpoint: `${browserBase}/oauth2/v2.0/authorize`,
     device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
     http_logout_supported: true,
     frontchannel_logout_supported: true,
-    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+    end_session_endpoint: `${browserBase}/oauth2/v2.0/logout`,
     claims_supported: [
       'sub',
       'iss',

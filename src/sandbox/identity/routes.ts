@@ -52,7 +52,7 @@ export function identityRoutes(context: SandboxContext): Router {
     safe((req, res) => {
       const authority = resolveAuthority(context.world, String(req.params.tenant));
       if (!authority) return sendAadError(context, req, res, 90002, { tenant: String(req.params.tenant) });
-      sendJson(res, 200, openIdConfiguration(context.baseUrl, authority));
+      sendJson(res, 200, openIdConfiguration(context.baseUrl, authority, context.browserUrl));
     }),
   );
 
