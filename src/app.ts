@@ -17,7 +17,12 @@ export function createApp(deps: Deps): Express {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(requestLogging(deps.logger));
   app.use(requestMetrics(deps.metrics));
-  app.use(securityHeaders({ https: deps.config.publicBaseUrl.startsWith('https://') }));
+  app.use(
+    securityHeaders({
+      https: deps.config.publicBaseUrl.startsWith('https://'),
+      signInOrigin: new URL(deps.config.azure.browserAuthorityHost).origin,
+    }),
+  );
 
   app.use(opsRoutes({ db: deps.db, metrics: deps.metrics, isShuttingDown: deps.lifecycle.isShuttingDown }));
   app.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));

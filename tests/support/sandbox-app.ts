@@ -23,6 +23,7 @@ export async function startServiceWithSandbox() {
     azure: {
       ...base.azure,
       authorityHost: sandbox.url,
+      browserAuthorityHost: sandbox.browserUrl,
       armEndpoint: sandbox.url,
       clientSecret: sandbox.clientSecret,
     },
