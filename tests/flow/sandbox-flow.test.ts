@@ -78,6 +78,12 @@ describe('the consultant flow against the sandbox', () => {
       [SEED.tenants.fabrikam, SEED.tenants.northwind].sort(),
     );
 
+    // The consultant's token cache (refresh token inside) is stored sealed, never readable as is.
+    const caches = await service.deps.db.selectFrom('token_caches').selectAll().execute();
+    expect(caches).toHaveLength(1);
+    expect(caches[0]?.data).not.toMatch(/RefreshToken|refresh_token|secret/i);
+    expect(Buffer.from(caches[0]!.data, 'base64').toString('latin1')).not.toMatch(/RefreshToken|"secret"/);
+
     const again = await fetch(url);
     expect(again.status).toBe(410);
     expect(await again.text()).toContain('already been used');
