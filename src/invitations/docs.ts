@@ -40,5 +40,25 @@ export const invitationDoc: ApiDoc = {
         },
       },
     },
+    '/api/invitations/{id}': {
+      delete: {
+        summary: 'Revoke an invitation',
+        description:
+          'The link stops working at once. Completed, superseded or already revoked invitations are left as they are.',
+        tags: ['Invitations'],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: {
+          '200': jsonResponse('The invitation’s state after the call', {
+            type: 'object',
+            required: ['id', 'state'],
+            properties: {
+              id: { type: 'string' },
+              state: { type: 'string', enum: ['revoked', 'completed', 'superseded'] },
+            },
+          }),
+          ...errorResponses(401, 404),
+        },
+      },
+    },
   },
 };

@@ -71,5 +71,20 @@ export function invitationRoutes(deps: InvitationRouteDeps): Router {
     });
     res.status(202).set('Cache-Control', 'no-store').json({ batchId, invitations });
   });
+  router.delete('/invitations/:id', async (req, res) => {
+    const id = String(req.params.id);
+    const invitation = /^[0-9a-f-]{36}$/i.test(id) ? await deps.invitations.store.findById(id) : undefined;
+    if (!invitation) throw new AppError('not_found', 'No invitation with this ID');
+    const revoked = await deps.invitations.store.revoke(id);
+    if (revoked) {
+      await deps.audit.record({
+        ...auditContext(req, res),
+        action: 'invitation.revoked',
+        subjectType: 'invitation',
+        subjectId: id,
+      });
+    }
+    res.json({ id, state: revoked ? 'revoked' : invitation.state });
+  });
   return router;
 }

@@ -55,6 +55,17 @@ export function createInvitationStore(db: Db) {
       return Number(result.numUpdatedRows) === 1;
     },
 
+    /** Revokes one open invitation; returns false when it was not open. */
+    async revoke(id: string): Promise<boolean> {
+      const result = await db
+        .updateTable('invitations')
+        .set({ state: 'revoked' })
+        .where('id', '=', id)
+        .where('state', '=', 'open')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     async markClaimed(id: string, now: Date): Promise<void> {
       await db
         .updateTable('invitations')

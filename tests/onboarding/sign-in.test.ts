@@ -1,6 +1,7 @@
 import nock from 'nock';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_ADMIN_TOKEN } from '../support/app.ts';
 import { jwt, mockDiscovery, tokenResponse } from '../support/microsoft-nock.ts';
 import {
   CLIENT_ID,
@@ -209,5 +210,25 @@ describe('the callback refuses', () => {
     expect(page.status).toBeGreaterThanOrEqual(400);
     expect(page.text).not.toContain('the-secret-code');
     expect(page.text).not.toContain('eyJ');
+  });
+});
+
+describe('revoking an invitation', () => {
+  it('kills the link at once and is audited', async () => {
+    const { path, consultantId } = await inviteConsultant(app, { email: dana.upn });
+    const detail = await app.admin('get', `/api/consultants/${consultantId}`);
+    const invitationId = detail.body.invitations[0].id as string;
+    const revoked = await request(app.app)
+      .delete(`/api/invitations/${invitationId}`)
+      .set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+    expect(revoked.body).toEqual({ id: invitationId, state: 'revoked' });
+    const page = await request(app.app).get(path);
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('This link was withdrawn');
+    expect(await auditActions()).toContain('invitation.revoked');
+    const unknown = await request(app.app)
+      .delete('/api/invitations/not-an-id')
+      .set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+    expect(unknown.status).toBe(404);
   });
 });
