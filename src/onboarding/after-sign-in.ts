@@ -4,6 +4,17 @@ import type { JourneySteps } from './steps.ts';
 /** What the consultant can still do on the result page: decide about another partner's ID, or sign in to one tenant. */
 export function createAfterSignIn(deps: JourneyDeps, steps: JourneySteps) {
   const { audit, linkAndSettle, beginAttempt, homeAccountOf } = steps;
+
+  /** The signed-in journey a form on the result page belongs to: same browser, recent, still open. */
+  async function resume(attemptId: string, browserSecret: string | undefined) {
+    const attempt = await deps.attempts.findForDecision(attemptId, browserSecret);
+    const invitation = attempt ? await deps.invitations.isOpen(attempt.invitationId) : undefined;
+    const consultant = invitation ? await deps.consultants.find(invitation.consultant_id) : undefined;
+    if (!attempt || !invitation || !consultant) return undefined;
+    return { attempt, invitation, consultant };
+  }
+  const expired = { kind: 'problem', problem: 'decision_expired' } as Problem;
+
   return {
     /** Replace another partner's ID in one tenant, or keep it. Same browser, within 30 minutes. */
     async decide(input: {
@@ -13,12 +24,10 @@ export function createAfterSignIn(deps: JourneyDeps, steps: JourneySteps) {
       browserSecret: string | undefined;
       requestId: string;
     }) {
-      const attempt = await deps.attempts.findForDecision(input.attemptId, input.browserSecret);
-      const invitation = attempt ? await deps.invitations.isOpen(attempt.invitationId) : undefined;
-      const consultant = invitation ? await deps.consultants.find(invitation.consultant_id) : undefined;
-      const home = consultant ? await homeAccountOf(consultant.id) : undefined;
-      if (!attempt || !invitation || !consultant || !home)
-        return { kind: 'problem', problem: 'decision_expired' } as Problem;
+      const resumed = await resume(input.attemptId, input.browserSecret);
+      const home = resumed ? await homeAccountOf(resumed.consultant.id) : undefined;
+      if (!resumed || !home) return expired;
+      const { attempt, invitation, consultant } = resumed;
       const tenantId = input.tenantId.toLowerCase();
       if (!input.replace) {
         await audit(
@@ -63,11 +72,14 @@ export function createAfterSignIn(deps: JourneyDeps, steps: JourneySteps) {
       browserSecret: string | undefined;
       requestId: string;
     }) {
-      const attempt = await deps.attempts.findForDecision(input.attemptId, input.browserSecret);
-      const invitation = attempt ? await deps.invitations.isOpen(attempt.invitationId) : undefined;
-      const consultant = invitation ? await deps.consultants.find(invitation.consultant_id) : undefined;
-      if (!invitation || !consultant) return { kind: 'problem', problem: 'decision_expired' } as Problem;
-      return beginAttempt(invitation.id, input.tenantId.toLowerCase(), consultant, input.requestId);
+      const resumed = await resume(input.attemptId, input.browserSecret);
+      if (!resumed) return expired;
+      return beginAttempt(
+        resumed.invitation.id,
+        input.tenantId.toLowerCase(),
+        resumed.consultant,
+        input.requestId,
+      );
     },
   };
 }

@@ -144,27 +144,28 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): Router {
     else showProblem(res, view);
   });
 
-  router.post('/auth/decide', limiter(20), form, async (req, res) => {
-    const body = req.body as Record<string, unknown>;
-    const view = await deps.journey.decide({
+  /** The fields every form on the result page posts, plus the browser binding. */
+  const resultForm = (req: Request) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    return {
       attemptId: String(body.attempt ?? ''),
       tenantId: String(body.tenant ?? ''),
-      replace: body.choice === 'replace',
+      choice: String(body.choice ?? ''),
       browserSecret: browserSecret(req),
       requestId: requestId(req),
-    });
+    };
+  };
+
+  router.post('/auth/decide', limiter(20), form, async (req, res) => {
+    const { choice, ...input } = resultForm(req);
+    const view = await deps.journey.decide({ ...input, replace: choice === 'replace' });
     if (view.kind === 'result') showResult(res, view);
     else showProblem(res, view);
   });
 
   router.post('/auth/continue', limiter(20), form, async (req, res) => {
-    const body = req.body as Record<string, unknown>;
-    const view = await deps.journey.continueInTenant({
-      attemptId: String(body.attempt ?? ''),
-      tenantId: String(body.tenant ?? ''),
-      browserSecret: browserSecret(req),
-      requestId: requestId(req),
-    });
+    const { choice: _unused, ...input } = resultForm(req);
+    const view = await deps.journey.continueInTenant(input);
     if (view.kind === 'redirect') redirectToMicrosoft(res, view);
     else showProblem(res, view);
   });

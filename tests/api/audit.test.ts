@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/audit/service.ts';
-import { apiTestApp } from './support.ts';
+import { appPerTest } from './support.ts';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-async function setup() {
-  const built = await apiTestApp();
-  close = built.close;
-  return built;
-}
+const setup = appPerTest();
 
 describe('the audit log', () => {
   it('records each mutation with actor, subject, detail and the request ID from the logs', async () => {

@@ -1,18 +1,8 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, apiTestApp } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, appPerTest } from './support.ts';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-async function setup() {
-  const built = await apiTestApp();
-  close = built.close;
-  return built;
-}
+const setup = appPerTest();
 
 describe('request bodies', () => {
   it('answers malformed JSON with 400 in the one error shape', async () => {

@@ -1,17 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { apiTestApp, insertAssociation, insertInvitation } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { appPerTest, insertAssociation, insertInvitation } from './support.ts';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-async function setup() {
-  const built = await apiTestApp();
-  close = built.close;
-  return built;
-}
+const setup = appPerTest();
 
 const FABRIKAM = '3c1f9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 const NORTHWIND = '8e2d4c6a-1f3b-4a5c-8d7e-9f0a1b2c3d4e';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import request from 'supertest';
+import { afterEach } from 'vitest';
 import { apiRouter } from '../../src/admin/api.ts';
 import type { Deps } from '../../src/deps.ts';
 import { buildTestApp, TEST_ADMIN_TOKEN } from '../support/app.ts';
@@ -17,6 +18,20 @@ export async function apiTestApp(options: Parameters<typeof buildTestApp>[0] = {
     delete: (path: string) => request(built.app).delete(path).set(ADMIN),
   };
   return { ...built, api };
+}
+
+/** Registers cleanup and returns a per-test app builder: `const setup = appPerTest();` at file level. */
+export function appPerTest() {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+  return async (options: Parameters<typeof buildTestApp>[0] = {}) => {
+    const built = await apiTestApp(options);
+    close = built.close;
+    return built;
+  };
 }
 
 interface Layer {

@@ -1,18 +1,8 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { apiTestApp } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { appPerTest } from './support.ts';
 
-let close: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await close?.();
-  close = undefined;
-});
-
-async function setup() {
-  const built = await apiTestApp();
-  close = built.close;
-  return built;
-}
+const setup = appPerTest();
 
 describe('API tokens', () => {
   it('issues a pal_ token once, which then works as an admin token', async () => {

@@ -1,5 +1,4 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   API_VERSION,
   arm,
@@ -10,7 +9,7 @@ import {
   fixture,
   inviteConsultant,
   type JourneyApp,
-  journeyApp,
+  journeyAppPerTest,
   json,
   PM,
   pressContinue,
@@ -19,12 +18,8 @@ import {
 } from './support.ts';
 
 let app: JourneyApp;
-beforeEach(async () => {
-  app = await journeyApp();
-});
-afterEach(async () => {
-  nock.cleanAll();
-  await app.close();
+journeyAppPerTest((built) => {
+  app = built;
 });
 
 /** Invites Dana, walks the sign-in and returns the result page. */

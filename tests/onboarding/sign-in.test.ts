@@ -1,6 +1,5 @@
-import nock from 'nock';
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_ADMIN_TOKEN } from '../support/app.ts';
 import { jwt, mockDiscovery, tokenResponse } from '../support/microsoft-nock.ts';
 import {
@@ -10,18 +9,14 @@ import {
   dana,
   inviteConsultant,
   type JourneyApp,
-  journeyApp,
+  journeyAppPerTest,
   pressContinue,
   tokenEndpoint,
 } from './support.ts';
 
 let app: JourneyApp;
-beforeEach(async () => {
-  app = await journeyApp();
-});
-afterEach(async () => {
-  nock.cleanAll();
-  await app.close();
+journeyAppPerTest((built) => {
+  app = built;
 });
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import request from 'supertest';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { buildTestApp, TEST_ADMIN_TOKEN, testConfig } from '../support/app.ts';
 import {
   ARM,
@@ -53,6 +53,19 @@ export async function journeyApp() {
 }
 
 export type JourneyApp = Awaited<ReturnType<typeof journeyApp>>;
+
+/** A fresh app per test, handed to `use`; nock interceptors are cleared after each. */
+export function journeyAppPerTest(use: (app: JourneyApp) => void) {
+  let current: JourneyApp | undefined;
+  beforeEach(async () => {
+    current = await journeyApp();
+    use(current);
+  });
+  afterEach(async () => {
+    nock.cleanAll();
+    await current?.close();
+  });
+}
 
 export async function inviteConsultant(
   app: JourneyApp,
