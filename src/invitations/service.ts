@@ -86,7 +86,7 @@ export function createInvitationService(deps: InvitationDeps) {
     /** Whether the invitation is still open and unexpired (checked again at the callback). */
     async isOpen(id: string): Promise<InvitationRow | undefined> {
       const invitation = await store.findById(id);
-      if (!invitation || invitation.state !== 'open') return undefined;
+      if (invitation?.state !== 'open') return undefined;
       return invitation.expires_at > deps.clock.now().toISOString() ? invitation : undefined;
     },
 

@@ -15,7 +15,15 @@ export interface LinkRecord {
 export function createAssociationStore(db: Db) {
   return {
     async recordLink(link: LinkRecord): Promise<void> {
-      const at = link.at.toISOString();
+      // A consultant has one row per tenant: a new link there overwrites the last one in place.
+      const current = {
+        tenant_name: link.tenantName ?? null,
+        object_id: link.objectId,
+        partner_id: link.partnerId,
+        previous_partner_id: link.previousPartnerId,
+        linked_at: link.at.toISOString(),
+        status: 'active' as const,
+      };
       await db
         .insertInto('associations')
         .values({
@@ -23,23 +31,9 @@ export function createAssociationStore(db: Db) {
           consultant_id: link.consultantId,
           kind: 'user',
           tenant_id: link.tenantId.toLowerCase(),
-          tenant_name: link.tenantName ?? null,
-          object_id: link.objectId,
-          partner_id: link.partnerId,
-          previous_partner_id: link.previousPartnerId,
-          linked_at: at,
-          status: 'active',
+          ...current,
         })
-        .onConflict((oc) =>
-          oc.columns(['consultant_id', 'tenant_id']).doUpdateSet({
-            tenant_name: link.tenantName ?? null,
-            object_id: link.objectId,
-            partner_id: link.partnerId,
-            previous_partner_id: link.previousPartnerId,
-            linked_at: at,
-            status: 'active',
-          }),
-        )
+        .onConflict((oc) => oc.columns(['consultant_id', 'tenant_id']).doUpdateSet(current))
         .execute();
     },
 
