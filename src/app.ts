@@ -8,6 +8,7 @@ import { requestLogging } from './platform/http/request-logging.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { requestMetrics } from './platform/metrics.ts';
 import { PUBLIC_DIR } from './platform/templates.ts';
+import { sandboxMailbox } from './sandbox/mailbox/index.ts';
 
 /** Builds the HTTP application from its dependencies; it never listens, so tests drive it directly. */
 export function createApp(deps: Deps): Express {
@@ -28,6 +29,8 @@ export function createApp(deps: Deps): Express {
   app.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.use('/api', apiRouter(deps));
   app.use(onboarding(deps));
+  // Never in production: the sandbox shows the mail it "sent" (the outbox folder) in the browser.
+  if (deps.config.sandbox.enabled && deps.mail.kind === 'outbox') app.use(sandboxMailbox(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -4,6 +4,8 @@ import type { IdentityPlatform } from './azure/identity-platform.ts';
 import { createMsalIdentityPlatform } from './azure/msal-identity-platform.ts';
 import type { ResourceManager } from './azure/resource-manager.ts';
 import { trustCertificateAuthority } from './azure/trust.ts';
+import { createMailTransport, type MailTransport } from './mail/transport.ts';
+import { createSignal, type Signal } from './outbox/signal.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Config } from './platform/config/index.ts';
 import { createSealedBox, type SealedBox } from './platform/crypto/sealed-box.ts';
@@ -27,6 +29,10 @@ export interface Deps {
   /** The outside Microsoft systems, behind ports (real adapters by default, fakes in tests). */
   azure: { identity: IdentityPlatform; arm: ResourceManager };
   templates: Templates;
+  /** Outgoing mail: SMTP when `SMTP_URL` is set, else `.eml` files in the outbox folder. */
+  mail: MailTransport;
+  /** Raised when mail is queued, so an outbox sender in this process starts at once. */
+  outboxQueued: Signal;
   /** PEM of an extra certificate authority to trust for outbound TLS (the sandbox's own CA). */
   trustedCa: string | undefined;
   lifecycle: { isShuttingDown(): boolean; markShuttingDown(): void };
@@ -37,6 +43,8 @@ export interface BuildOptions {
   clock?: Clock;
   trustedCa?: string;
   azure?: Partial<Deps['azure']>;
+  /** A mail transport to use instead of the configured one (tests pass `createFakeMailTransport()`). */
+  mail?: MailTransport;
   /** Outbound retry settings for Resource Manager (tests shorten the waits). */
   armRetry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
 }
@@ -66,17 +74,21 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
     arm:
       options.azure?.arm ?? createArmClient({ endpoint: config.azure.armEndpoint, retry: options.armRetry }),
   };
+  const clock = options.clock ?? systemClock;
+  const mail = options.mail ?? createMailTransport(config, { logger, clock });
   let shuttingDown = false;
   return {
     config,
     logger,
-    clock: options.clock ?? systemClock,
+    clock,
     db,
     metrics: createMetrics(),
     tokenHasher: createTokenHasher(config.tokenEncryptionKeys),
     sealedBox: createSealedBox(config.tokenEncryptionKeys),
     azure,
     templates: createTemplates(),
+    mail,
+    outboxQueued: createSignal(),
     trustedCa: options.trustedCa,
     lifecycle: {
       isShuttingDown: () => shuttingDown,
@@ -109,5 +121,6 @@ async function syncLocations(db: Db, config: Config, now: Date): Promise<void> {
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.mail.close();
   await deps.db.destroy();
 }

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { buildDeps, closeDeps } from './deps.ts';
-import { type Config, parseConfig } from './platform/config/index.ts';
+import { startBackground } from './jobs/background.ts';
+import type { Config } from './platform/config/index.ts';
+import { loadConfigOrExit } from './platform/config/load.ts';
 import { createLogger } from './platform/logger.ts';
 import { prepareSandbox } from './sandbox/bootstrap.ts';
 import { prepareDemo } from './sandbox/demo.ts';
@@ -12,15 +13,7 @@ import { prepareDemo } from './sandbox/demo.ts';
  * no app registration is configured, build the dependencies, listen, and shut down gracefully.
  */
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const parsed = parseConfig(process.env);
-  if (!parsed.ok) {
-    process.stderr.write(
-      `PAL Manager cannot start; fix the configuration:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}\n`,
-    );
-    process.exit(1);
-  }
-  let config: Config = parsed.config;
+  let config: Config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel });
 
   const sandbox = config.sandbox.enabled ? await prepareSandbox(config, logger) : undefined;
@@ -34,7 +27,11 @@ async function main(): Promise<void> {
       error ? reject(error) : resolve(listening),
     );
   });
-  logger.info({ port: config.port, sandbox: config.sandbox.enabled }, 'PAL Manager is listening');
+  const background = startBackground(deps);
+  logger.info(
+    { port: config.port, sandbox: config.sandbox.enabled, mail: deps.mail.kind },
+    'PAL Manager is listening',
+  );
   if (sandbox) sandbox.announce(process.stdout, demo);
 
   let stopping = false;
@@ -52,6 +49,7 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await background.stop();
     await sandbox?.running.close();
     await closeDeps(deps);
     logger.info('stopped');

@@ -3,12 +3,16 @@ import { auditDoc } from '../audit/docs.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { createAuditLog } from '../audit/service.ts';
 import type { Deps } from '../deps.ts';
+import { createBulkInvitations } from '../invitations/bulk.ts';
 import { invitationDoc } from '../invitations/docs.ts';
 import { invitationRoutes } from '../invitations/routes.ts';
 import { createInvitationService } from '../invitations/service.ts';
+import { createOutboxStore } from '../outbox/store.ts';
 import { createAssociationStore } from '../pal/associations.ts';
 import { associationDoc } from '../pal/docs.ts';
 import { associationRoutes } from '../pal/routes.ts';
+import { rosterCsvRoutes } from '../roster/csv-routes.ts';
+import { createRosterCsv } from '../roster/csv-service.ts';
 import { rosterDoc } from '../roster/docs.ts';
 import { rosterRoutes } from '../roster/routes.ts';
 import { createRosterService } from '../roster/service.ts';
@@ -62,10 +66,20 @@ export function apiRouter(deps: Deps): Router {
     res.json(document);
   });
   router.use(requireAdmin({ config: deps.config, tokens }));
+  // The CSV routes read their own body type, so they come before the JSON-only parser.
+  router.use(rosterCsvRoutes({ rosterCsv: createRosterCsv({ ...deps, audit }), clock: deps.clock }));
   router.use(jsonBodies());
   router.use(rosterRoutes({ roster }));
   router.use(apiTokenRoutes({ tokens }));
-  router.use(invitationRoutes({ invitations: createInvitationService(deps), roster, audit }));
+  const invitations = createInvitationService(deps);
+  const bulk = createBulkInvitations({
+    db: deps.db,
+    clock: deps.clock,
+    invitations,
+    outbox: createOutboxStore(deps.db),
+    wake: deps.outboxQueued.notify,
+  });
+  router.use(invitationRoutes({ db: deps.db, invitations, bulk, roster, audit }));
   router.use(associationRoutes({ associations: createAssociationStore(deps.db) }));
   router.use(auditRoutes({ audit }));
   return router;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config/index.ts';
-import { newSecretToken, type TokenHasher } from '../platform/crypto/secret-tokens.ts';
+import type { TokenHasher } from '../platform/crypto/secret-tokens.ts';
 import type { Db } from '../platform/db/connection.ts';
+import { createLinkTokens } from './link-token.ts';
 import { createInvitationStore, type InvitationRow } from './store.ts';
 
 const DAY_MS = 86_400_000;
@@ -25,29 +26,31 @@ export type TokenLookup =
 export interface InvitationDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'publicBaseUrl' | 'invitationTtlDays'>;
+  config: Pick<Config, 'publicBaseUrl' | 'invitationTtlDays' | 'tokenEncryptionKeys'>;
   tokenHasher: TokenHasher;
 }
 
 /** Invitation links: issue, look up, complete. A token is 256 random bits; only its hash is kept. */
 export function createInvitationService(deps: InvitationDeps) {
   const store = createInvitationStore(deps.db);
+  const linkTokens = createLinkTokens(deps.config.tokenEncryptionKeys);
+  const urlOf = (token: string) => `${deps.config.publicBaseUrl}/i/${token}`;
   const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
   return {
     store,
 
     /** Issues a new link for the consultant; their older open links stop working. */
-    async issue(input: {
-      consultantId: string;
-      tenantId?: string | null;
-      batchId?: string | null;
-    }): Promise<IssuedInvitation> {
+    /** Inside `executor`'s transaction when given (bulk sends issue and enqueue together). */
+    async issue(
+      input: { consultantId: string; tenantId?: string | null; batchId?: string | null },
+      executor?: Db,
+    ): Promise<IssuedInvitation> {
       const now = deps.clock.now();
-      const token = newSecretToken();
       const id = randomUUID();
+      const token = linkTokens.tokenFor(id, linkTokens.currentKeyId)!;
       const expiresAt = new Date(now.getTime() + deps.config.invitationTtlDays * DAY_MS).toISOString();
-      await deps.db.transaction().execute(async (trx) => {
+      const write = async (trx: Db) => {
         const scoped = createInvitationStore(trx);
         await scoped.insert({
           id,
@@ -61,14 +64,17 @@ export function createInvitationService(deps: InvitationDeps) {
           claimed_at: null,
           completed_at: null,
           last_sent_at: null,
+          token_key_id: linkTokens.currentKeyId,
         });
         await scoped.supersedeOpen(input.consultantId, id);
-      });
+      };
+      if (executor) await write(executor);
+      else await deps.db.transaction().execute(write);
       return {
         id,
         consultantId: input.consultantId,
         tenantId: input.tenantId ?? null,
-        url: `${deps.config.publicBaseUrl}/i/${token}`,
+        url: urlOf(token),
         expiresAt,
       };
     },
@@ -88,6 +94,14 @@ export function createInvitationService(deps: InvitationDeps) {
       const invitation = await store.findById(id);
       if (invitation?.state !== 'open') return undefined;
       return invitation.expires_at > deps.clock.now().toISOString() ? invitation : undefined;
+    },
+
+    /** The link of an invitation, rebuilt for a mail; undefined if its key was retired. */
+    urlFor(invitation: Pick<InvitationRow, 'id' | 'token_key_id'>): string | undefined {
+      const token = invitation.token_key_id
+        ? linkTokens.tokenFor(invitation.id, invitation.token_key_id)
+        : undefined;
+      return token ? urlOf(token) : undefined;
     },
 
     complete: (id: string) => store.complete(id, deps.clock.now()),

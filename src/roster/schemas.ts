@@ -76,6 +76,10 @@ export const listConsultantsSchema = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/** The export takes the list's filters; it has no pages (it is the whole filtered roster). */
+export const exportConsultantsSchema = listConsultantsSchema.omit({ limit: true, offset: true });
+
 export type CreateConsultantInput = z.infer<typeof createConsultantSchema>;
 export type UpdateConsultantInput = z.infer<typeof updateConsultantSchema>;
 export type ListConsultantsQuery = z.infer<typeof listConsultantsSchema>;
+export type ExportConsultantsQuery = z.infer<typeof exportConsultantsSchema>;

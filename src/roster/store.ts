@@ -76,6 +76,29 @@ export function createRosterStore(db: Db) {
       await db.insertInto('consultants').values(row).execute();
     },
 
+    /** The consultants (any status) with these emails: one query for a whole import chunk. */
+    async findByEmails(emails: string[]): Promise<Row<'consultants'>[]> {
+      if (emails.length === 0) return [];
+      return db.selectFrom('consultants').selectAll().where('email', 'in', emails).execute();
+    },
+
+    /** One statement for many rows; callers keep batches small enough for the bound-parameter limits. */
+    async insertMany(rows: NewRow<'consultants'>[]): Promise<void> {
+      if (rows.length > 0) await db.insertInto('consultants').values(rows).execute();
+    },
+
+    /**
+     * The next page of a filtered roster in email order, after `afterEmail`. Keyset pages stay fast
+     * and consistent for an export of the whole roster, where offsets would rescan.
+     */
+    async listAfter(
+      filter: Omit<ConsultantFilter, 'limit' | 'offset'>,
+      afterEmail: string,
+      limit: number,
+    ): Promise<ConsultantRecord[]> {
+      return filtered(filter).where('c.email', '>', afterEmail).orderBy('c.email').limit(limit).execute();
+    },
+
     async update(id: string, changes: RowUpdate<'consultants'>): Promise<void> {
       await db.updateTable('consultants').set(changes).where('id', '=', id).execute();
     },

@@ -21,7 +21,7 @@ export interface PreparedSandbox {
  */
 export async function prepareSandbox(config: Config, logger: Logger): Promise<PreparedSandbox> {
   if (!config.sandbox.enabled) throw new Error('the sandbox is disabled by configuration');
-  const dir = join(config.dataDir, 'sandbox');
+  const dir = sandboxDir(config);
   mkdirSync(dir, { recursive: true });
   const running = await startSandbox({
     dir,
@@ -36,33 +36,8 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
     clientId: config.azure.clientId,
     logger,
   });
-  const tokenKey =
-    config.tokenEncryptionKeys.length > 0
-      ? config.tokenEncryptionKeys
-      : [
-          toKey(
-            persistedSecret(join(dir, 'token-encryption-key.txt'), () => randomBytes(32).toString('base64')),
-          ),
-        ];
-  const adminApiToken =
-    config.adminApiToken ??
-    persistedSecret(
-      join(dir, 'admin-api-token.txt'),
-      () => `pal_sbx_${randomBytes(24).toString('base64url')}`,
-    );
-  const sandboxConfig: Config = {
-    ...config,
-    azure: {
-      ...config.azure,
-      authorityHost: running.url,
-      browserAuthorityHost: running.browserUrl,
-      armEndpoint: running.url,
-      clientSecret: running.clientSecret,
-      clientCertificatePath: undefined,
-    },
-    tokenEncryptionKeys: tokenKey,
-    adminApiToken,
-  };
+  const sandboxConfig = withSandbox(config, running);
+  const adminApiToken = sandboxConfig.adminApiToken;
   logger.info({ url: running.url }, 'sandbox identity platform and Resource Manager are running');
   return {
     running,
@@ -76,6 +51,11 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
           '',
           `  Service:            ${base}`,
           `  Health:             ${base}/healthz`,
+          ...(config.mail.smtpUrl
+            ? []
+            : [
+                `  Mailbox:            ${base}/sandbox/mailbox   (mail is written to ${join(config.dataDir, 'outbox')})`,
+              ]),
           `  Admin API token:    ${adminApiToken}   (sandbox only; kept in ${join(dir, 'admin-api-token.txt')})`,
           `  Simulated Microsoft: ${running.url}  (control API: ${running.url}/_sandbox/control/world)`,
           '',
@@ -87,6 +67,65 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
     },
   };
 }
+
+/**
+ * The configuration as the service uses it with the sandbox: the sandbox's endpoints and app secret,
+ * and the secrets generated for it on first run (kept in DATA_DIR/sandbox so restarts, and the CLI,
+ * use the same ones).
+ */
+export function withSandbox(
+  config: Config,
+  sandbox: { url: string; browserUrl: string; clientSecret: string },
+): Config {
+  const dir = sandboxDir(config);
+  mkdirSync(dir, { recursive: true });
+  const tokenEncryptionKeys =
+    config.tokenEncryptionKeys.length > 0
+      ? config.tokenEncryptionKeys
+      : [
+          toKey(
+            persistedSecret(join(dir, 'token-encryption-key.txt'), () => randomBytes(32).toString('base64')),
+          ),
+        ];
+  const adminApiToken =
+    config.adminApiToken ??
+    persistedSecret(
+      join(dir, 'admin-api-token.txt'),
+      () => `pal_sbx_${randomBytes(24).toString('base64url')}`,
+    );
+  return {
+    ...config,
+    azure: {
+      ...config.azure,
+      authorityHost: sandbox.url,
+      browserAuthorityHost: sandbox.browserUrl,
+      armEndpoint: sandbox.url,
+      clientSecret: sandbox.clientSecret,
+      clientCertificatePath: undefined,
+    },
+    tokenEncryptionKeys,
+    adminApiToken,
+  };
+}
+
+/**
+ * For the CLI beside a running server: the same configuration and trusted CA the server's sandbox
+ * uses, read from DATA_DIR/sandbox without starting another one.
+ */
+export function attachToSandbox(config: Config): { config: Config; caPem: string | undefined } {
+  const dir = sandboxDir(config);
+  const read = (name: string) =>
+    existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').trim() : undefined;
+  const port = config.sandbox.port;
+  const attached = withSandbox(config, {
+    url: `https://localhost:${port}`,
+    browserUrl: `http://localhost:${port + 1}`,
+    clientSecret: read('app-secret.txt') ?? 'sandbox-not-started',
+  });
+  return { config: attached, caPem: read('ca.pem') };
+}
+
+const sandboxDir = (config: Config) => join(config.dataDir, 'sandbox');
 
 function persistedSecret(file: string, generate: () => string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();

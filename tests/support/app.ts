@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.ts';
 import { type BuildOptions, buildDeps, type Deps } from '../../src/deps.ts';
@@ -13,6 +16,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DATABASE_URL: 'sqlite::memory:',
     LOG_LEVEL: 'silent',
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    // Mail written to an outbox folder must not land in the working tree.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'pal-test-')),
     ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
     AZURE_CLIENT_SECRET: 'component-test-secret',
     ...overrides,
@@ -39,6 +44,7 @@ export async function buildTestApp(
     logger?: Deps['logger'];
     armRetry?: BuildOptions['armRetry'];
     azure?: BuildOptions['azure'];
+    mail?: BuildOptions['mail'];
   } = {},
 ) {
   const clock = manualClock(new Date('2026-11-20T09:00:00Z'));
@@ -47,6 +53,7 @@ export async function buildTestApp(
     logger: options.logger ?? createLogger({ level: 'silent' }),
     ...(options.armRetry ? { armRetry: options.armRetry } : {}),
     ...(options.azure ? { azure: options.azure } : {}),
+    ...(options.mail ? { mail: options.mail } : {}),
   });
   return { deps, clock, app: createApp(deps), close: () => deps.db.destroy() };
 }

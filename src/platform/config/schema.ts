@@ -36,6 +36,8 @@ export interface Config {
   tokenEncryptionKeys: EncryptionKey[];
   healthCheckSchedule: string;
   invitationTtlDays: number;
+  /** Reminder mails for invitations not completed: after how many days, and how many at most. */
+  reminders: { afterDays: number; max: number };
   alertWebhookUrl: string | undefined;
   sandbox: { enabled: boolean; port: number };
 }
@@ -116,6 +118,8 @@ const envSchema = z.object({
       error: (issue) => `${JSON.stringify(issue.input)} is not a cron expression (e.g. "0 5 * * *")`,
     }),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  REMINDER_AFTER_DAYS: z.coerce.number().int().min(0).max(90).default(3),
+  REMINDER_MAX: z.coerce.number().int().min(0).max(10).default(2),
   ALERT_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   SANDBOX: flag,
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(SANDBOX_DEFAULTS.port),
@@ -284,6 +288,7 @@ function toConfig(env: Env): Config {
     tokenEncryptionKeys: Array.isArray(keys) ? keys : [],
     healthCheckSchedule: env.HEALTH_CHECK_SCHEDULE,
     invitationTtlDays: env.INVITATION_TTL_DAYS,
+    reminders: { afterDays: env.REMINDER_AFTER_DAYS, max: env.REMINDER_MAX },
     alertWebhookUrl: env.ALERT_WEBHOOK_URL,
     sandbox: { enabled: sandbox, port: env.SANDBOX_PORT },
   };

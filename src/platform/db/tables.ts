@@ -17,6 +17,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   token_caches: TokenCachesTable;
   auth_attempts: AuthAttemptsTable;
+  batches: BatchesTable;
 }
 
 export interface LocationsTable {
@@ -59,6 +60,8 @@ export interface InvitationsTable {
   completed_at: string | null;
   reminders_sent: Generated<number>;
   last_sent_at: string | null;
+  /** The server key the link token was derived with; null for tokens issued before derivation. */
+  token_key_id: Generated<string | null>;
 }
 
 export interface AssociationsTable {
@@ -102,24 +105,38 @@ export interface VerdictsTable {
   checked_at: string;
 }
 
-export type MailState = 'queued' | 'sending' | 'sent' | 'failed';
+export type MailState = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
 
 export interface MailOutboxTable {
   id: string;
+  /** `invitation` / `reminder` / `reinvite` (rendered at send time) or a kind with a stored body. */
   kind: string;
   to_address: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
+  consultant_id: string | null;
+  invitation_id: string | null;
+  batch_id: string | null;
+  subject: string | null;
+  text_body: string | null;
+  html_body: string | null;
   state: MailState;
   attempts: Generated<number>;
   next_attempt_at: string;
+  /** The sender holding the message while `sending`, and until when; an expired claim is taken over. */
+  claimed_by: string | null;
+  claim_expires_at: string | null;
   last_error: string | null;
-  invitation_id: string | null;
-  batch_id: string | null;
   provider_message_id: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+export interface BatchesTable {
+  id: string;
+  kind: 'invitation' | 'reminder' | 'reinvite';
+  created_by: string;
+  created_at: string;
+  total: number;
+  tenant_id: string | null;
 }
 
 export interface AuditEventsTable {

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { initial } from './001-initial.ts';
 import { signIn } from './002-sign-in.ts';
+import { outbox } from './003-outbox.ts';
 
 /**
  * Numbered migrations, applied in name order at start-up. Add a file `NNN-what.ts` and list it here;
@@ -9,6 +10,7 @@ import { signIn } from './002-sign-in.ts';
 export const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-sign-in': signIn,
+  '003-outbox': outbox,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,189 @@
+/**
+ * One contender of `npm run bench:send`, run by send.ts in a fresh child process so that its peak
+ * RSS (`resourceUsage().maxRSS`) is its own. Usage:
+ *
+ *   node scripts/bench/contenders.ts <baseline|naive|ours> --port <sink port> --count <n>
+ *
+ * Prints one JSON line on stdout: { messages, seconds, peakRssMb, cpuSeconds, detail }.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { buildDeps, closeDeps } from '../../src/deps.ts';
+import { createBulkInvitations } from '../../src/invitations/bulk.ts';
+import { createInvitationService } from '../../src/invitations/service.ts';
+import { createMailSender } from '../../src/jobs/background.ts';
+import { composeMessage, messageIdHost, parseSender } from '../../src/mail/message.ts';
+import { createMailRenderer } from '../../src/mail/render.ts';
+import { parseSmtpUrl } from '../../src/mail/smtp-url.ts';
+import { createOutboxStore } from '../../src/outbox/store.ts';
+import { type Config, parseConfig } from '../../src/platform/config/index.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createTemplates } from '../../src/platform/templates.ts';
+
+export type ContenderKind = 'baseline' | 'naive' | 'ours';
+
+export interface ContenderResult {
+  messages: number;
+  seconds: number;
+  peakRssMb: number;
+  cpuSeconds: number;
+  detail?: Record<string, number>;
+}
+
+/** The service's own configuration, as `npm start` would read it, pointed at the sink. */
+function benchConfig(port: number, dir: string): Config {
+  const parsed = parseConfig({
+    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    AZURE_CLIENT_SECRET: 'bench-secret',
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return parsed.config;
+}
+
+/**
+ * One real invitation mail, rendered once, as nodemailer options: the baselines send this same
+ * message to every recipient, so they pay only for the transport.
+ */
+function preRendered(config: Config): SendMailOptions {
+  const location = config.partner.locations[0]!;
+  const rendered = createMailRenderer({ templates: createTemplates() }).renderInvitationMail({
+    partnerName: config.partner.name,
+    consultantName: 'Consultant 0',
+    locationId: location.id,
+    locationLabel: location.label,
+    url: `${config.publicBaseUrl}/i/${randomBytes(32).toString('base64url')}`,
+    expiresAt: new Date(Date.now() + 14 * 86_400_000),
+    kind: 'invitation',
+  });
+  const composed = composeMessage(
+    { to: 'consultant0@contoso.example', ...rendered, messageId: 'bench-0' },
+    { from: parseSender(config.mail.from), messageIdHost: messageIdHost(config.publicBaseUrl), date: new Date() },
+  );
+  if (!composed.ok) throw new Error(composed.reason);
+  return composed.options;
+}
+
+const recipient = (i: number) => `consultant${i}@contoso.example`;
+
+/** (a) The transport's ceiling: one pooled transporter (our pool settings), every message queued at once. */
+async function baseline(config: Config, count: number): Promise<Omit<ContenderResult, 'peakRssMb' | 'cpuSeconds'>> {
+  const transporter = nodemailer.createTransport(parseSmtpUrl(config.mail.smtpUrl!).options);
+  const message = preRendered(config);
+  const started = performance.now();
+  // The pool has its own queue; handing it everything at once is the fastest way to use it.
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < count; i += 1) sends.push(transporter.sendMail({ ...message, to: recipient(i) }));
+  await Promise.all(sends);
+  const seconds = (performance.now() - started) / 1000;
+  transporter.close();
+  return { messages: count, seconds };
+}
+
+/** (b) What a hand-written loop does: the default (unpooled) transport, one connection per message. */
+async function naive(config: Config, count: number): Promise<Omit<ContenderResult, 'peakRssMb' | 'cpuSeconds'>> {
+  const { host, port } = parseSmtpUrl(config.mail.smtpUrl!).options;
+  const transporter = nodemailer.createTransport({ host, port, secure: false });
+  const message = preRendered(config);
+  const started = performance.now();
+  for (let i = 0; i < count; i += 1) await transporter.sendMail({ ...message, to: recipient(i) });
+  const seconds = (performance.now() - started) / 1000;
+  transporter.close();
+  return { messages: count, seconds };
+}
+
+/**
+ * (c) The service path: a real SQLite file, N consultants on the roster (inserted directly, untimed),
+ * then, timed, a bulk batch with sending on and the outbox sender draining it through SMTP.
+ */
+async function ours(config: Config, count: number): Promise<Omit<ContenderResult, 'peakRssMb' | 'cpuSeconds'>> {
+  const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
+  const now = new Date().toISOString();
+  const location = config.partner.locations[0]!.id;
+  const consultants = Array.from({ length: count }, (_, i) => ({
+    id: `c-${String(i).padStart(6, '0')}`,
+    email: recipient(i),
+  }));
+  for (let i = 0; i < count; i += 500) {
+    await deps.db
+      .insertInto('consultants')
+      .values(
+        consultants.slice(i, i + 500).map((c, j) => ({
+          ...c,
+          display_name: `Consultant ${i + j}`,
+          location_id: location,
+          customer_tenants: '[]',
+          status: 'active' as const,
+          created_at: now,
+          updated_at: now,
+          offboarded_at: null,
+        })),
+      )
+      .execute();
+  }
+  const outbox = createOutboxStore(deps.db);
+  const bulk = createBulkInvitations({
+    db: deps.db,
+    clock: deps.clock,
+    invitations: createInvitationService(deps),
+    outbox,
+    wake: () => {},
+  });
+  const sender = createMailSender(deps);
+
+  const started = performance.now();
+  const batch = await bulk.createBatch({ consultants, tenantId: null, send: true, createdBy: 'bench' });
+  const issuedCount = batch.invitations.length;
+  const issueSeconds = (performance.now() - started) / 1000;
+  let progress = await outbox.progress(batch.batchId);
+  // Every message is due now and the sink accepts everything: one drain should do; a few at most.
+  for (let round = 0; progress.pending > 0 && round < 5; round += 1) {
+    await sender.drain();
+    progress = await outbox.progress(batch.batchId);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await closeDeps(deps);
+  if (progress.sent !== count || issuedCount !== count) {
+    throw new Error(`expected ${count} sent, got ${JSON.stringify(progress)} (${issuedCount} issued)`);
+  }
+  return {
+    messages: progress.sent,
+    seconds,
+    detail: { issueSeconds, sendSeconds: seconds - issueSeconds },
+  };
+}
+
+const CONTENDERS = { baseline, naive, ours };
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { port: { type: 'string' }, count: { type: 'string' } },
+  });
+  const kind = positionals[0] as ContenderKind;
+  const run = CONTENDERS[kind];
+  if (!run || !values.port || !values.count) throw new Error('usage: contenders.ts <kind> --port P --count N');
+  const dir = mkdtempSync(join(tmpdir(), 'pal-bench-'));
+  try {
+    const result = await run(benchConfig(Number(values.port), dir), Number(values.count));
+    const usage = process.resourceUsage();
+    const output: ContenderResult = {
+      ...result,
+      // maxRSS is in kilobytes (KiB on Linux).
+      peakRssMb: usage.maxRSS / 1024,
+      cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+    };
+    process.stdout.write(`${JSON.stringify(output)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,62 @@
+/**
+ * A local SMTP sink for `npm run bench:send`, run in its own process so its CPU and memory are not
+ * charged to the sender being measured. It accepts every message (no AUTH, no TLS) on 127.0.0.1 and
+ * counts messages, bytes, connections and the distinct invitation links it saw.
+ *
+ * Protocol on stdio: the first stdout line is the port; afterwards each `stats` line on stdin is
+ * answered with one JSON line on stdout. Closing stdin stops the sink.
+ */
+import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { SMTPServer } from 'smtp-server';
+
+/** An invitation link's token; quoted-printable soft line breaks are removed before matching. */
+const LINK = /\/i\/([A-Za-z0-9_-]{43})/;
+
+let messages = 0;
+let bytes = 0;
+let connections = 0;
+let withoutLink = 0;
+// Tokens only (43 characters each): 50,000 of them are a few MB, in this process, not the sender's.
+const links = new Set<string>();
+
+const server = new SMTPServer({
+  secure: false,
+  disabledCommands: ['STARTTLS', 'AUTH'],
+  authOptional: true,
+  logger: false,
+  // The pooled contenders open a handful of connections; the naive one opens one per message.
+  maxClients: 1000,
+  onConnect(_session, callback) {
+    connections += 1;
+    callback();
+  },
+  onData(stream, _session, callback) {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      // Counted before the 250 reply goes out: once a sender saw a message accepted, it is counted.
+      messages += 1;
+      bytes += raw.length;
+      const token = LINK.exec(raw.toString('latin1').replace(/=\r?\n/g, ''))?.[1];
+      if (token) links.add(token);
+      else withoutLink += 1;
+      callback();
+    });
+  },
+});
+server.on('error', (error) => process.stderr.write(`smtp-sink: ${error.message}\n`));
+
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${(server.server.address() as AddressInfo).port}\n`);
+});
+
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    if (line.trim() !== 'stats') return;
+    process.stdout.write(
+      `${JSON.stringify({ messages, bytes, connections, distinctLinks: links.size, withoutLink })}\n`,
+    );
+  })
+  .on('close', () => server.close(() => process.exit(0)));

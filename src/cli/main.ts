@@ -1,0 +1,59 @@
+import { Command, Option } from 'commander';
+import { sendDueReminders } from '../jobs/background.ts';
+import { withCliDeps } from './context.ts';
+import { invite } from './invite.ts';
+
+/** `npm run pal -- <command>`: the admin's command line, on the same composition root as the server. */
+const program = new Command('pal').description('PAL Manager command line').showHelpAfterError();
+
+program
+  .command('invite')
+  .description('issue invitation links and mail them (progress bar, then a summary)')
+  .addOption(new Option('--all', 'every active consultant not yet linked').conflicts(['email', 'csv']))
+  .option('--include-linked', 'with --all: also consultants who are already linked')
+  .option('--email <address...>', 'consultants by email address')
+  .option('--csv <file>', 'consultants listed in a roster CSV (its email column)')
+  .option('--tenant <tenantId>', 'scope the links to one customer tenant')
+  .option('--no-send', 'print the links instead of mailing them')
+  .action(
+    async (options: {
+      all?: boolean;
+      includeLinked?: boolean;
+      email?: string[];
+      csv?: string;
+      tenant?: string;
+      send: boolean;
+    }) => {
+      if (!options.all && !options.email && !options.csv)
+        program.error('say whom to invite: --all, --email or --csv');
+      process.exitCode = await withCliDeps((deps) =>
+        invite(
+          deps,
+          {
+            send: options.send,
+            ...(options.all ? { all: true } : {}),
+            ...(options.includeLinked ? { includeLinked: true } : {}),
+            ...(options.email ? { emails: options.email } : {}),
+            ...(options.csv ? { csv: options.csv } : {}),
+            ...(options.tenant ? { tenant: options.tenant } : {}),
+          },
+          process.stdout,
+        ),
+      );
+    },
+  );
+
+program
+  .command('remind')
+  .description('queue reminders for invitations not completed after REMINDER_AFTER_DAYS')
+  .action(async () => {
+    await withCliDeps(async (deps) => {
+      const queued = await sendDueReminders(deps);
+      process.stdout.write(`${queued.count} reminders queued; the server sends them.\n`);
+    });
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`pal: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
