@@ -30,8 +30,16 @@ export const outbox: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('sent_at', 'text')
       .execute();
-    await db.schema.createIndex('mail_outbox_due').on('mail_outbox').columns(['state', 'next_attempt_at']).execute();
-    await db.schema.createIndex('mail_outbox_batch').on('mail_outbox').columns(['batch_id', 'state']).execute();
+    await db.schema
+      .createIndex('mail_outbox_due')
+      .on('mail_outbox')
+      .columns(['state', 'next_attempt_at'])
+      .execute();
+    await db.schema
+      .createIndex('mail_outbox_batch')
+      .on('mail_outbox')
+      .columns(['batch_id', 'state'])
+      .execute();
     await db.schema.createIndex('mail_outbox_invitation').on('mail_outbox').column('invitation_id').execute();
 
     await db.schema
