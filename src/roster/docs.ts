@@ -60,6 +60,25 @@ const consultantDetail = {
               createdAt: time,
               expiresAt: time,
               completedAt: nullableTime,
+              remindersSent: { type: 'integer' },
+              mails: {
+                type: 'array',
+                description: 'Delivery of this link’s mails, newest first',
+                items: {
+                  type: 'object',
+                  properties: {
+                    kind: { type: 'string', enum: ['invitation', 'reminder', 'reinvite'] },
+                    state: { type: 'string', enum: ['queued', 'sending', 'sent', 'failed', 'skipped'] },
+                    attempts: { type: 'integer' },
+                    lastError: {
+                      ...nullableText,
+                      description: 'The mail server’s reason for the last failure',
+                    },
+                    sentAt: nullableTime,
+                    queuedAt: time,
+                  },
+                },
+              },
             },
           },
         },

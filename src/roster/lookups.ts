@@ -44,9 +44,10 @@ export function createRosterLookups(deps: Pick<Deps, 'db'>) {
       const found = toConsultant(await mustFindConsultant(store, id));
       const invitations = await store.invitationsOf(id);
       const associations = await store.associationsOf(id);
+      const mails = await store.mailsOf(id);
       return {
         ...found,
-        invitations: invitations.map(toInvitation),
+        invitations: invitations.map((invitation) => toInvitation(invitation, mails)),
         associations: associations.map(toAssociation),
       };
     },

@@ -23,6 +23,16 @@ export interface ConsultantInvitation {
   createdAt: string;
   expiresAt: string;
   completedAt: string | null;
+  remindersSent: number;
+  /** Each mail of this link (invitation, reminders, re-invites): delivery state and the server's reason. */
+  mails: {
+    kind: string;
+    state: string;
+    attempts: number;
+    lastError: string | null;
+    sentAt: string | null;
+    queuedAt: string;
+  }[];
 }
 
 export interface ConsultantAssociation {
@@ -60,7 +70,13 @@ export function toConsultant(row: ConsultantRecord): Consultant {
   };
 }
 
-export function toInvitation(row: Row<'invitations'>): ConsultantInvitation {
+export type MailRecord = Pick<
+  Row<'mail_outbox'>,
+  'invitation_id' | 'kind' | 'state' | 'attempts' | 'last_error' | 'sent_at' | 'created_at'
+>;
+
+/** An invitation with its mails (newest first): whether it reached the consultant, and why not. */
+export function toInvitation(row: Row<'invitations'>, mails: MailRecord[] = []): ConsultantInvitation {
   return {
     id: row.id,
     state: row.state,
@@ -68,6 +84,17 @@ export function toInvitation(row: Row<'invitations'>): ConsultantInvitation {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     completedAt: row.completed_at,
+    remindersSent: row.reminders_sent,
+    mails: mails
+      .filter((mail) => mail.invitation_id === row.id)
+      .map((mail) => ({
+        kind: mail.kind,
+        state: mail.state,
+        attempts: mail.attempts,
+        lastError: mail.last_error,
+        sentAt: mail.sent_at,
+        queuedAt: mail.created_at,
+      })),
   };
 }
 

@@ -112,6 +112,16 @@ export function createRosterStore(db: Db) {
         .execute();
     },
 
+    /** The mails sent for the consultant's invitations, newest first: their delivery state. */
+    async mailsOf(consultantId: string) {
+      return db
+        .selectFrom('mail_outbox')
+        .select(['invitation_id', 'kind', 'state', 'attempts', 'last_error', 'sent_at', 'created_at'])
+        .where('consultant_id', '=', consultantId)
+        .orderBy('created_at', 'desc')
+        .execute();
+    },
+
     async associationsOf(consultantId: string): Promise<Row<'associations'>[]> {
       return db
         .selectFrom('associations')

@@ -222,6 +222,8 @@ describe('one consultant', () => {
         createdAt: '2026-11-19T09:00:00.000Z',
         expiresAt: '2026-12-03T09:00:00.000Z',
         completedAt: '2026-11-19T10:00:00.000Z',
+        remindersSent: 0,
+        mails: [],
       },
       expect.objectContaining({ id: older, state: 'superseded', tenantId: null }),
     ]);

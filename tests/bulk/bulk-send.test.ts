@@ -177,3 +177,24 @@ describe('bulk invitations by email', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });
+
+describe('delivery state per consultant', () => {
+  it('shows each invitation’s mails with state and the server’s reason', async () => {
+    const t = await setup();
+    const [ok, refused] = await t.addConsultants(['ok@contoso.example', 'refused@contoso.example']);
+    await t.admin('post', '/api/invitations', { all: true, send: true });
+    await t.sender.drain();
+    const delivered = await t.admin('get', `/api/consultants/${ok}`);
+    expect(delivered.body.invitations[0].mails).toEqual([
+      expect.objectContaining({ kind: 'invitation', state: 'sent', attempts: 1, lastError: null }),
+    ]);
+    const bounced = await t.admin('get', `/api/consultants/${refused}`);
+    expect(bounced.body.invitations[0].mails).toEqual([
+      expect.objectContaining({
+        kind: 'invitation',
+        state: 'failed',
+        lastError: expect.stringContaining('550'),
+      }),
+    ]);
+  });
+});
