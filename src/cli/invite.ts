@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { createAuditLog } from '../audit/service.ts';
 import type { Deps } from '../deps.ts';
 import { createBulkInvitations } from '../invitations/bulk.ts';
 import { createInvitationService } from '../invitations/service.ts';
 import { createMailSender } from '../jobs/background.ts';
 import { createOutboxStore } from '../outbox/store.ts';
+import { decodeCsv } from '../roster/csv-decode.ts';
+import { parseRosterCsv } from '../roster/csv-import.ts';
+import { createRosterCsv } from '../roster/csv-service.ts';
 import { createRosterLookups } from '../roster/lookups.ts';
 import { progressReporter } from './progress.ts';
 
@@ -31,7 +35,10 @@ export async function invite(
   const invitations = createInvitationService(deps);
   const bulk = createBulkInvitations({ db: deps.db, clock: deps.clock, invitations, outbox, wake: () => {} });
 
-  const wanted = [...(options.emails ?? []), ...(options.csv ? emailsFromCsv(options.csv) : [])];
+  const wanted = [
+    ...(options.emails ?? []),
+    ...(options.csv ? await importRoster(deps, options.csv, out) : []),
+  ];
   const unknown: string[] = [];
   let consultants: { id: string; email: string }[] = [];
   if (options.all) {
@@ -101,26 +108,24 @@ export async function invite(
   return progress.failed > 0 ? 2 : 0;
 }
 
-/** The email column of a roster CSV (or the first column when there is no header). */
-function emailsFromCsv(file: string): string[] {
-  const lines = readFileSync(file, 'utf8')
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .filter((l) => l.trim());
-  const header =
-    lines[0]
-      ?.toLowerCase()
-      .split(/[,;\t]/)
-      .map((h) => h.trim().replace(/^"|"$/g, '')) ?? [];
-  const column = Math.max(0, header.indexOf('email'));
-  return lines
-    .slice(header.includes('email') ? 1 : 0)
-    .map(
-      (line) =>
-        line
-          .split(/[,;\t]/)
-          [column]?.trim()
-          .replace(/^"|"$/g, '') ?? '',
-    )
-    .filter((email) => email.includes('@'));
+/**
+ * `--csv`: the file is imported into the roster first (added or updated, with the same per-line report
+ * as the API), then everyone on a line that imported cleanly is invited.
+ */
+async function importRoster(deps: Deps, file: string, out: NodeJS.WritableStream): Promise<string[]> {
+  const bytes = readFileSync(file);
+  const audit = createAuditLog(deps);
+  const report = await createRosterCsv({ ...deps, audit }).importCsv(bytes, { actor: 'cli' });
+  out.write(
+    `Roster import: ${report.created} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.errors.length} refused.\n`,
+  );
+  for (const error of report.errors) out.write(`  line ${error.line}: ${error.message}\n`);
+  const decoded = decodeCsv(bytes);
+  const parsed = decoded.ok ? parseRosterCsv(decoded.text) : undefined;
+  if (!parsed?.ok) return [];
+  const refused = new Set(report.errors.map((e) => e.line));
+  return parsed.rows
+    .filter((row) => !refused.has(row.line))
+    .map((row) => row.cells.email ?? '')
+    .filter(Boolean);
 }
