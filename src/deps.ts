@@ -4,6 +4,8 @@ import type { IdentityPlatform } from './azure/identity-platform.ts';
 import { createMsalIdentityPlatform } from './azure/msal-identity-platform.ts';
 import type { ResourceManager } from './azure/resource-manager.ts';
 import { trustCertificateAuthority } from './azure/trust.ts';
+import { createRunNotifier } from './health/notify/index.ts';
+import { noRunFinishedHook, type RunFinishedHook } from './health/report.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { createSignal, type Signal } from './outbox/signal.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -36,6 +38,8 @@ export interface Deps {
   /** PEM of an extra certificate authority to trust for outbound TLS (the sandbox's own CA). */
   trustedCa: string | undefined;
   lifecycle: { isShuttingDown(): boolean; markShuttingDown(): void };
+  /** Told about every finished health-check run (the notifications plug in here; a no-op by default). */
+  health: { onRunFinished: RunFinishedHook };
 }
 
 export interface BuildOptions {
@@ -47,6 +51,8 @@ export interface BuildOptions {
   mail?: MailTransport;
   /** Outbound retry settings for Resource Manager (tests shorten the waits). */
   armRetry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** Replaces the default (no-op) hook called after each health-check run. */
+  onRunFinished?: RunFinishedHook;
 }
 
 /** The composition root: server, scheduler and CLI all start here. */
@@ -77,7 +83,7 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
   const clock = options.clock ?? systemClock;
   const mail = options.mail ?? createMailTransport(config, { logger, clock });
   let shuttingDown = false;
-  return {
+  const deps: Deps = {
     config,
     logger,
     clock,
@@ -96,7 +102,11 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
         shuttingDown = true;
       },
     },
+    health: { onRunFinished: options.onRunFinished ?? noRunFinishedHook },
   };
+  // The notifier needs the finished deps (outbox, mail, invitations), so it is plugged in last.
+  if (!options.onRunFinished) deps.health.onRunFinished = createRunNotifier(deps);
+  return deps;
 }
 
 /** The configured partner locations are the source of truth; the table mirrors them for joins. */

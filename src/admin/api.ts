@@ -3,6 +3,8 @@ import { auditDoc } from '../audit/docs.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { createAuditLog } from '../audit/service.ts';
 import type { Deps } from '../deps.ts';
+import { healthCheckDoc } from '../health/docs.ts';
+import { healthRoutes } from '../health/routes.ts';
 import { createBulkInvitations } from '../invitations/bulk.ts';
 import { invitationDoc } from '../invitations/docs.ts';
 import { invitationRoutes } from '../invitations/routes.ts';
@@ -51,12 +53,12 @@ export function apiRouter(deps: Deps): Router {
   // It holds no data, only the shape of the API (which is in the repository anyway); public so
   // that code generators and API explorers can fetch it before anyone has a token.
   const document = buildOpenApiDocument(
-    [openApiDoc, rosterDoc, invitationDoc, associationDoc, apiTokenDoc, auditDoc],
+    [openApiDoc, rosterDoc, invitationDoc, associationDoc, healthCheckDoc, apiTokenDoc, auditDoc],
     {
       title: 'PAL Manager admin API',
       version: '1',
       description:
-        'Roster, invitations, PAL associations and the audit log. Errors: { error: { code, message, requestId } }.',
+        'Roster, invitations, PAL associations, health checks and the audit log. Errors: { error: { code, message, requestId } }.',
       serverUrl: deps.config.publicBaseUrl,
     },
   );
@@ -80,7 +82,8 @@ export function apiRouter(deps: Deps): Router {
     wake: deps.outboxQueued.notify,
   });
   router.use(invitationRoutes({ db: deps.db, invitations, bulk, roster, audit }));
-  router.use(associationRoutes({ associations: createAssociationStore(deps.db) }));
+  router.use(associationRoutes({ associations: createAssociationStore(deps.db), clock: deps.clock }));
+  router.use(healthRoutes({ ...deps, audit }));
   router.use(auditRoutes({ audit }));
   return router;
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { sendDueReminders } from '../jobs/background.ts';
+import { check } from './check.ts';
 import { withCliDeps } from './context.ts';
 import { invite } from './invite.ts';
 
@@ -51,6 +52,13 @@ program
       const queued = await sendDueReminders(deps);
       process.stdout.write(`${queued.count} reminders queued; the server sends them.\n`);
     });
+  });
+
+program
+  .command('check')
+  .description('run the PAL health check now (progress bar, then a summary by verdict)')
+  .action(async () => {
+    process.exitCode = await withCliDeps((deps) => check(deps, process.stdout));
   });
 
 program.parseAsync().catch((error: unknown) => {

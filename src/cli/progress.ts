@@ -36,3 +36,33 @@ export function progressReporter(label: string, total: number) {
     },
   };
 }
+
+/** Progress of a run whose size is known once it has started: `done` of `total`, same bar or lines. */
+export function runProgressReporter(label: string) {
+  const interactive = Boolean(process.stderr.isTTY);
+  const bar = interactive
+    ? new SingleBar({
+        format: `${label} [{bar}] {percentage}% | {value}/{total}`,
+        stream: process.stderr,
+        hideCursor: true,
+      })
+    : undefined;
+  let started = false;
+  let lastLine = 0;
+  return {
+    update(done: number, total: number) {
+      if (bar) {
+        if (!started) bar.start(total, done);
+        else bar.update(done);
+        bar.setTotal(total);
+      } else if (Date.now() - lastLine > 2000 || done === total) {
+        lastLine = Date.now();
+        process.stderr.write(`${label}: ${done}/${total}\n`);
+      }
+      started = true;
+    },
+    stop() {
+      if (started) bar?.stop();
+    },
+  };
+}

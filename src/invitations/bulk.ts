@@ -47,30 +47,28 @@ export function createBulkInvitations(deps: BulkDeps) {
       for (let i = 0; i < request.consultants.length; i += CHUNK) {
         const chunk = request.consultants.slice(i, i + CHUNK);
         await deps.db.transaction().execute(async (trx) => {
-          const mails = [];
-          for (const consultant of chunk) {
-            const invitation = await deps.invitations.issue(
-              { consultantId: consultant.id, tenantId: request.tenantId, batchId },
-              trx,
-            );
-            issued.push(invitation);
-            if (request.send) {
-              mails.push({
+          const invitations = await deps.invitations.issueMany(
+            chunk.map((consultant) => ({ consultantId: consultant.id, tenantId: request.tenantId, batchId })),
+            trx,
+          );
+          issued.push(...invitations);
+          const mails = request.send
+            ? chunk.map((consultant, index) => ({
                 id: randomUUID(),
                 kind: 'invitation',
                 to_address: consultant.email,
                 consultant_id: consultant.id,
-                invitation_id: invitation.id,
+                invitation_id: invitations[index]!.id,
                 batch_id: batchId,
-              });
-            }
-          }
+              }))
+            : [];
           if (mails.length > 0) {
             await deps.outbox.enqueue(mails, now, trx);
+            // By primary key alone: adding the batch made SQLite scan the whole batch so far for every
+            // chunk, which made large batches quadratic.
             await trx
               .updateTable('invitations')
               .set({ last_sent_at: now.toISOString() })
-              .where('batch_id', '=', batchId)
               .where(
                 'id',
                 'in',

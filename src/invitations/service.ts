@@ -23,6 +23,12 @@ export type TokenLookup =
   | { status: 'expired' | 'completed' | 'superseded' | 'revoked'; invitation: InvitationRow }
   | { status: 'unknown' };
 
+export interface IssueInput {
+  consultantId: string;
+  tenantId?: string | null;
+  batchId?: string | null;
+}
+
 export interface InvitationDeps {
   db: Db;
   clock: Clock;
@@ -37,47 +43,64 @@ export function createInvitationService(deps: InvitationDeps) {
   const urlOf = (token: string) => `${deps.config.publicBaseUrl}/i/${token}`;
   const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
+  /**
+   * Issues links for many consultants: one insert and one update per slice rather than two statements
+   * per link (bulk sends issue a chunk of a batch at once). Same outcome as calling `issue` for each
+   * in turn: a consultant listed twice keeps only the later link.
+   */
+  async function issueMany(inputs: IssueInput[], executor?: Db): Promise<IssuedInvitation[]> {
+    const now = deps.clock.now();
+    const expiresAt = new Date(now.getTime() + deps.config.invitationTtlDays * DAY_MS).toISOString();
+    const issued = inputs.map((input) => {
+      const id = randomUUID();
+      return { input, id, token: linkTokens.tokenFor(id, linkTokens.currentKeyId)! };
+    });
+    const write = async (trx: Db) => {
+      const scoped = createInvitationStore(trx);
+      // Slices keep each statement well under SQLite's limit on bound parameters.
+      for (let i = 0; i < issued.length; i += 200) {
+        const slice = issued.slice(i, i + 200);
+        await scoped.insert(
+          slice.map(({ input, id, token }) => ({
+            id,
+            consultant_id: input.consultantId,
+            tenant_id: input.tenantId?.toLowerCase() ?? null,
+            token_hash: deps.tokenHasher.hash(token),
+            state: 'open' as const,
+            batch_id: input.batchId ?? null,
+            created_at: now.toISOString(),
+            expires_at: expiresAt,
+            claimed_at: null,
+            completed_at: null,
+            last_sent_at: null,
+            token_key_id: linkTokens.currentKeyId,
+          })),
+        );
+        const latest = new Map(slice.map(({ input, id }) => [input.consultantId, id]));
+        await scoped.supersedeOpenExcept([...latest.keys()], [...latest.values()]);
+      }
+    };
+    if (executor) await write(executor);
+    else await deps.db.transaction().execute(write);
+    return issued.map(({ input, id, token }) => ({
+      id,
+      consultantId: input.consultantId,
+      tenantId: input.tenantId ?? null,
+      url: urlOf(token),
+      expiresAt,
+    }));
+  }
+
   return {
     store,
 
     /** Issues a new link for the consultant; their older open links stop working. */
     /** Inside `executor`'s transaction when given (bulk sends issue and enqueue together). */
-    async issue(
-      input: { consultantId: string; tenantId?: string | null; batchId?: string | null },
-      executor?: Db,
-    ): Promise<IssuedInvitation> {
-      const now = deps.clock.now();
-      const id = randomUUID();
-      const token = linkTokens.tokenFor(id, linkTokens.currentKeyId)!;
-      const expiresAt = new Date(now.getTime() + deps.config.invitationTtlDays * DAY_MS).toISOString();
-      const write = async (trx: Db) => {
-        const scoped = createInvitationStore(trx);
-        await scoped.insert({
-          id,
-          consultant_id: input.consultantId,
-          tenant_id: input.tenantId?.toLowerCase() ?? null,
-          token_hash: deps.tokenHasher.hash(token),
-          state: 'open',
-          batch_id: input.batchId ?? null,
-          created_at: now.toISOString(),
-          expires_at: expiresAt,
-          claimed_at: null,
-          completed_at: null,
-          last_sent_at: null,
-          token_key_id: linkTokens.currentKeyId,
-        });
-        await scoped.supersedeOpen(input.consultantId, id);
-      };
-      if (executor) await write(executor);
-      else await deps.db.transaction().execute(write);
-      return {
-        id,
-        consultantId: input.consultantId,
-        tenantId: input.tenantId ?? null,
-        url: urlOf(token),
-        expiresAt,
-      };
+    async issue(input: IssueInput, executor?: Db): Promise<IssuedInvitation> {
+      return (await issueMany([input], executor))[0]!;
     },
+
+    issueMany,
 
     async lookup(token: string): Promise<TokenLookup> {
       // A malformed token cannot match; skip the query but keep the answer identical.

@@ -6,8 +6,8 @@ export type InvitationRow = Row<'invitations'>;
 /** Invitation rows. Tokens never reach this layer: only their hashes. */
 export function createInvitationStore(db: Db) {
   return {
-    async insert(row: NewRow<'invitations'>): Promise<void> {
-      await db.insertInto('invitations').values(row).execute();
+    async insert(rows: NewRow<'invitations'> | NewRow<'invitations'>[]): Promise<void> {
+      await db.insertInto('invitations').values(rows).execute();
     },
 
     /** Finds an invitation by any of the hashes its token may be stored under. */
@@ -28,14 +28,18 @@ export function createInvitationStore(db: Db) {
         .execute();
     },
 
-    /** A newer link replaces older open ones for the same consultant (any tenant scope). */
-    async supersedeOpen(consultantId: string, exceptId: string): Promise<number> {
+    /**
+     * A newer link replaces older open ones for the same consultant (any tenant scope): every open link
+     * of these consultants but the ones in `keepIds` stops working.
+     */
+    async supersedeOpenExcept(consultantIds: string[], keepIds: string[]): Promise<number> {
+      if (consultantIds.length === 0) return 0;
       const result = await db
         .updateTable('invitations')
         .set({ state: 'superseded' })
-        .where('consultant_id', '=', consultantId)
+        .where('consultant_id', 'in', consultantIds)
         .where('state', '=', 'open')
-        .where('id', '!=', exceptId)
+        .where('id', 'not in', keepIds)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import type { Deps } from '../deps.ts';
+import { createScheduledHealthChecks } from '../health/index.ts';
 import { createInvitationComposer } from '../invitations/composer.ts';
 import { queueDueReminders } from '../invitations/reminders.ts';
 import { createInvitationService } from '../invitations/service.ts';
@@ -13,16 +14,18 @@ export function createMailSender(
   options: { batchSize?: number; idleMs?: number } = {},
 ): OutboxWorker {
   const renderer = createMailRenderer({ templates: deps.templates });
+  const logger = deps.logger.child({ component: 'outbox' });
   return createOutboxWorker({
     db: deps.db,
     clock: deps.clock,
-    logger: deps.logger.child({ component: 'outbox' }),
+    logger,
     mail: deps.mail,
     compose: createInvitationComposer({
       db: deps.db,
       config: deps.config,
       invitations: createInvitationService(deps),
       render: (input) => renderer.renderInvitationMail(input),
+      logger,
     }),
     ...options,
   });
@@ -36,9 +39,13 @@ export function sendDueReminders(deps: Deps) {
   );
 }
 
+/** How often the health-check schedule looks at the clock; the cron decides when it fires. */
+const HEALTH_SCHEDULE_TICK_MS = 30_000;
+
 /**
- * The server's background work: the outbox sender (woken when mail is queued) and the reminder
- * schedule. Returns a stop function that lets messages in flight be recorded before shutdown.
+ * The server's background work: the outbox sender (woken when mail is queued), the reminder schedule
+ * and the health-check schedule. Returns a stop function that lets messages in flight be recorded
+ * before shutdown.
  */
 export function startBackground(deps: Deps): { stop(): Promise<void> } {
   const sender = createMailSender(deps);
@@ -53,8 +60,14 @@ export function startBackground(deps: Deps): { stop(): Promise<void> } {
       deps.logger.error({ err: error }, 'queuing reminders failed');
     }
   });
+  // The schedule's decisions are pure functions of the clock and the last run (tested without
+  // timers); this interval only gives it the chance to look.
+  const healthSchedule = createScheduledHealthChecks(deps);
+  const healthTimer = setInterval(() => void healthSchedule.tick(), HEALTH_SCHEDULE_TICK_MS);
+  healthTimer.unref();
   return {
     async stop() {
+      clearInterval(healthTimer);
       reminders.stop();
       unlisten();
       await sender.stop();

@@ -24,8 +24,43 @@ export interface InvitationMailInput {
   contactEmail?: string;
 }
 
+/** The admin digest after a health check run; every sentence is prepared by the caller. */
+export interface DigestMailInput {
+  partnerName: string;
+  /** "1 alert, 3 changes, 2 need action": the subject and the first line. */
+  headline: string;
+  finishedAt: Date;
+  /** How the run was started: `schedule`, `manual` or `cli`. */
+  trigger: string;
+  total: number;
+  counts: { label: string; count: number }[];
+  alerts: { message: string; tenant?: string | undefined }[];
+  groups: {
+    label: string;
+    tone: 'bad' | 'warn' | 'good' | 'neutral';
+    meaning: string;
+    automatic: string;
+    /** Where the associations with this verdict are listed. */
+    link: string;
+    items: {
+      consultant: string;
+      email: string;
+      tenant: string;
+      /** "healthy → pal_missing". */
+      change: string;
+      note?: string | undefined;
+      evidence?: string | undefined;
+    }[];
+    /** Changes with this verdict not listed (the list is cut to keep the mail small). */
+    more: number;
+  }[];
+  runUrl: string;
+  consoleUrl: string;
+}
+
 export interface MailRenderer {
   renderInvitationMail(input: InvitationMailInput): RenderedMail;
+  renderDigestMail(input: DigestMailInput): RenderedMail;
 }
 
 const MAX_SUBJECT_REASON = 80;
@@ -34,7 +69,7 @@ const MAX_SUBJECT_REASON = 80;
  * Renders mail from `templates/mail/<name>-html.eta` and `<name>-text.eta`. Every value is reduced
  * to one line first (a name never adds a line to the text part or a header to the message), the
  * HTML part is escaped by Eta, and the subject is built here so it is one line by construction.
- * Further messages (the admin digest) add a method beside `renderInvitationMail` and their templates.
+ * The admin digest (`renderDigestMail`, templates `digest-*`) follows the same rules.
  */
 export function createMailRenderer(deps: { templates: Templates }): MailRenderer {
   const render = (name: string, subject: string, data: Record<string, unknown>): RenderedMail => {
@@ -63,7 +98,32 @@ export function createMailRenderer(deps: { templates: Templates }): MailRenderer
         contactEmail: input.contactEmail ? toSingleLine(input.contactEmail) : undefined,
       });
     },
+
+    renderDigestMail(input) {
+      // Names and tenant names come from customers' directories: one line each, like every value here.
+      const view = singleLines(input) as DigestMailInput;
+      const links = {
+        runUrl: checkedUrl(input.runUrl),
+        consoleUrl: checkedUrl(input.consoleUrl),
+        groups: view.groups.map((group) => ({ ...group, link: checkedUrl(group.link) })),
+      };
+      return render('digest', `PAL health check: ${view.headline} (${view.partnerName})`, {
+        ...view,
+        ...links,
+        finishedAt: `${formatDateInWords(input.finishedAt)}, ${input.finishedAt.toISOString().slice(11, 16)} UTC`,
+      });
+    },
   };
+}
+
+/** A copy with every string reduced to one safe line (objects and arrays walked, dates kept). */
+function singleLines(value: unknown): unknown {
+  if (typeof value === 'string') return toSingleLine(value);
+  if (Array.isArray(value)) return value.map(singleLines);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, singleLines(item)]));
+  }
+  return value;
 }
 
 function invitationSubject(kind: InvitationKind, partnerName: string, reason: string | undefined): string {
@@ -77,15 +137,18 @@ function invitationSubject(kind: InvitationKind, partnerName: string, reason: st
   return `Link your Azure work to ${partnerName} (2 minutes)`;
 }
 
+// Built once: creating an Intl formatter costs more than rendering the rest of a mail.
+const DATE_IN_WORDS = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
 /** "Friday 4 December 2026", in UTC so every recipient and every server reads the same day. */
 export function formatDateInWords(date: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).formatToParts(date);
+  const parts = DATE_IN_WORDS.formatToParts(date);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
 }

@@ -4,10 +4,17 @@ import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/connection.ts';
 import type { Logger } from '../platform/logger.ts';
 import { nextAttemptDelay } from './backoff.ts';
+import { createOutcomeRecorder } from './recorder.ts';
 import { createOutboxStore, type OutboxRow } from './store.ts';
 
-/** Turns a row into a message; rows that must not be sent any more (a superseded link) are skipped. */
-export type Composer = (row: OutboxRow) => Promise<{ mail: OutgoingMail } | { skip: string }>;
+/** What to do with one claimed row: send this message, skip it for good (a superseded link), or retry later. */
+export type Composed = { mail: OutgoingMail } | { skip: string } | { retry: string };
+
+/**
+ * Turns claimed rows into messages, one result per row in the same order. It gets the whole slice so
+ * it can load what the messages need in one query instead of one per message.
+ */
+export type Composer = (rows: OutboxRow[]) => Promise<Composed[]>;
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -15,7 +22,7 @@ export interface OutboxWorkerOptions {
   logger: Logger;
   mail: MailTransport;
   compose: Composer;
-  /** Messages claimed per round: enough to keep the SMTP pool busy. */
+  /** Messages in flight at most: enough to keep the SMTP pool busy, few enough to send well within a claim. */
   batchSize?: number;
   /** How long a claim holds before another sender may take the message over. */
   claimMs?: number;
@@ -24,70 +31,112 @@ export interface OutboxWorkerOptions {
 }
 
 /**
- * Sends what the outbox holds. Each round claims a slice of due messages and sends them concurrently
- * through the (pooled) transport; outcomes are written back one by one, so a crash loses at most the
- * messages in flight, which are sent again once their claims expire.
+ * Sends what the outbox holds. It keeps a steady number of messages in flight through the (pooled)
+ * transport, claiming more whenever half of them are done, rather than sending a slice and waiting for
+ * its slowest message. Outcomes are written as they come (several per commit), so a crash loses at most
+ * the messages in flight, which are sent again once their claims expire.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const store = createOutboxStore(options.db);
   const workerId = randomUUID();
-  const batchSize = options.batchSize ?? 50;
+  const maxInFlight = options.batchSize ?? 50;
+  // Refill at half: the pool still has plenty queued while the next slice is claimed and composed.
+  const refillBelow = Math.ceil(maxInFlight / 2);
   const claimMs = options.claimMs ?? 120_000;
   const maxAttempts = options.maxAttempts ?? 8;
+  const recorder = createOutcomeRecorder(store, workerId, options.logger);
   let running = false;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
 
-  async function deliver(row: OutboxRow): Promise<void> {
-    let composed: Awaited<ReturnType<Composer>>;
-    try {
-      composed = await options.compose(row);
-    } catch (error) {
-      options.logger.error({ err: error, outboxId: row.id }, 'could not compose a message');
-      await store.markRetry(row.id, workerId, 'could not compose the message', retryAt(row));
-      return;
-    }
-    if ('skip' in composed) {
-      await store.markFinal(row.id, workerId, 'skipped', composed.skip);
-      return;
-    }
-    const outcome = await options.mail.send(composed.mail);
-    if (outcome.ok) {
-      await store.markSent(row.id, workerId, outcome.providerMessageId, options.clock.now());
-    } else if (outcome.permanent) {
-      await store.markFinal(row.id, workerId, 'failed', outcome.reason);
-    } else if (row.attempts >= maxAttempts) {
-      await store.markFinal(
-        row.id,
-        workerId,
-        'failed',
-        `gave up after ${row.attempts} attempts: ${outcome.reason}`,
-      );
-    } else {
-      await store.markRetry(row.id, workerId, outcome.reason, retryAt(row));
-    }
-  }
-
   const retryAt = (row: OutboxRow) =>
     new Date(options.clock.now().getTime() + nextAttemptDelay(row.attempts));
 
-  /** One round: claim and send; returns how many messages it handled. */
-  async function runOnce(): Promise<number> {
-    const rows = await store.claim(workerId, batchSize, options.clock.now(), claimMs);
-    await Promise.all(rows.map((row) => deliver(row)));
-    return rows.length;
+  /** Claims up to `limit` due messages and composes them; the rows come back with what to do with each. */
+  async function claimAndCompose(limit: number): Promise<[OutboxRow, Composed][]> {
+    const rows = await store.claim(workerId, limit, options.clock.now(), claimMs);
+    if (rows.length === 0) return [];
+    let composed: Composed[];
+    try {
+      composed = await options.compose(rows);
+    } catch (error) {
+      options.logger.error({ err: error, count: rows.length }, 'could not compose messages');
+      composed = rows.map(() => ({ retry: 'could not compose the message' }));
+    }
+    return rows.map((row, i) => [row, composed[i] ?? { retry: 'could not compose the message' }]);
+  }
+
+  async function deliver(row: OutboxRow, composed: Composed): Promise<void> {
+    if ('skip' in composed) return recorder.add({ id: row.id, state: 'skipped', reason: composed.skip });
+    if ('retry' in composed) {
+      return recorder.add({ id: row.id, state: 'queued', error: composed.retry, nextAttemptAt: retryAt(row) });
+    }
+    const outcome = await options.mail.send(composed.mail);
+    if (outcome.ok) {
+      recorder.add({
+        id: row.id,
+        state: 'sent',
+        providerMessageId: outcome.providerMessageId,
+        at: options.clock.now(),
+      });
+    } else if (outcome.permanent) {
+      recorder.add({ id: row.id, state: 'failed', reason: outcome.reason });
+    } else if (row.attempts >= maxAttempts) {
+      const reason = `gave up after ${row.attempts} attempts: ${outcome.reason}`;
+      recorder.add({ id: row.id, state: 'failed', reason });
+    } else {
+      recorder.add({ id: row.id, state: 'queued', error: outcome.reason, nextAttemptAt: retryAt(row) });
+    }
+  }
+
+  /**
+   * Sends until nothing is due (or `keepGoing` says stop), then waits for the messages in flight and
+   * their outcomes to be written. Returns how many messages it handled.
+   */
+  async function pump(keepGoing: () => boolean = () => true): Promise<number> {
+    let handled = 0;
+    let inFlight = 0;
+    let exhausted = false;
+    let slotFreed: (() => void) | undefined;
+    while (true) {
+      if (!exhausted && keepGoing() && inFlight < refillBelow) {
+        const slice = await claimAndCompose(maxInFlight - inFlight);
+        if (slice.length === 0) exhausted = true;
+        handled += slice.length;
+        inFlight += slice.length;
+        for (const [row, composed] of slice) {
+          void deliver(row, composed)
+            .catch((error) => options.logger.error({ err: error, outboxId: row.id }, 'sending failed'))
+            .finally(() => {
+              inFlight -= 1;
+              slotFreed?.();
+            });
+        }
+        continue;
+      }
+      if (inFlight === 0) break;
+      await new Promise<void>((resolve) => {
+        slotFreed = resolve;
+      });
+      slotFreed = undefined;
+    }
+    await recorder.flush();
+    return handled;
   }
 
   return {
     workerId,
-    runOnce,
+
+    /** One slice: claims up to `batchSize` due messages, sends them and records the outcomes. */
+    async runOnce(): Promise<number> {
+      const slice = await claimAndCompose(maxInFlight);
+      await Promise.all(slice.map(([row, composed]) => deliver(row, composed)));
+      await recorder.flush();
+      return slice.length;
+    },
 
     /** Sends until nothing is due right now (tests, the CLI, benchmarks). */
-    async drain(): Promise<number> {
-      let total = 0;
-      for (let handled = await runOnce(); handled > 0; handled = await runOnce()) total += handled;
-      return total;
-    },
+    drain: () => pump(),
 
     start(): void {
       if (running) return;
@@ -96,7 +145,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         while (running) {
           let handled = 0;
           try {
-            handled = await runOnce();
+            handled = await pump(() => running);
           } catch (error) {
             options.logger.error({ err: error }, 'outbox round failed; retrying shortly');
           }
@@ -119,7 +168,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       wakeUp?.();
     },
 
-    /** Stops after the round in progress, so messages in flight are recorded. */
+    /** Stops claiming, lets the messages in flight finish and waits until their outcomes are written. */
     async stop(): Promise<void> {
       running = false;
       wakeUp?.();

@@ -45,6 +45,7 @@ export function createAssociationStore(db: Db) {
           'associations.id',
           'associations.consultant_id',
           'consultants.email',
+          'consultants.display_name',
           'associations.kind',
           'associations.tenant_id',
           'associations.tenant_name',

@@ -1,5 +1,16 @@
 import { type ApiDoc, errorResponses, jsonResponse } from '../admin/openapi.ts';
-import { VERDICTS } from './routes.ts';
+import { ASSOCIATION_CSV_COLUMNS } from './csv.ts';
+import { VERDICTS } from './verdicts.ts';
+
+const filters = [
+  {
+    name: 'verdict',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', enum: [...VERDICTS, 'unchecked'] },
+  },
+  { name: 'consultantId', in: 'query', required: false, schema: { type: 'string' } },
+];
 
 export const associationDoc: ApiDoc = {
   paths: {
@@ -9,15 +20,7 @@ export const associationDoc: ApiDoc = {
         description:
           'Every active link (consultant × customer tenant) with its partner ID and latest health verdict.',
         tags: ['Associations'],
-        parameters: [
-          {
-            name: 'verdict',
-            in: 'query',
-            required: false,
-            schema: { type: 'string', enum: [...VERDICTS, 'unchecked'] },
-          },
-          { name: 'consultantId', in: 'query', required: false, schema: { type: 'string' } },
-        ],
+        parameters: filters,
         responses: {
           '200': jsonResponse('Associations', {
             type: 'array',
@@ -34,10 +37,30 @@ export const associationDoc: ApiDoc = {
                 linkedAt: { type: 'string', format: 'date-time' },
                 lastCheckedAt: { type: ['string', 'null'], format: 'date-time' },
                 verdict: { type: ['string', 'null'] },
+                verdictSince: { type: ['string', 'null'], format: 'date-time' },
+                stale: {
+                  type: 'boolean',
+                  description: 'The latest check failed; the verdict shown is the one before it',
+                },
                 evidence: {},
               },
             },
           }),
+          ...errorResponses(400, 401),
+        },
+      },
+    },
+    '/api/associations.csv': {
+      get: {
+        summary: 'PAL associations as CSV',
+        description: `The list of GET /api/associations with the same filters, one association per row: ${ASSOCIATION_CSV_COLUMNS.join(', ')}. Roles are \`Name @ scope\` joined by \`; \`; cells that a spreadsheet would run as a formula start with an apostrophe.`,
+        tags: ['Associations'],
+        parameters: filters,
+        responses: {
+          '200': {
+            description: 'CSV (UTF-8, CRLF line ends, header row)',
+            content: { 'text/csv': { schema: { type: 'string' } } },
+          },
           ...errorResponses(400, 401),
         },
       },

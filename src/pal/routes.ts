@@ -1,36 +1,47 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Clock } from '../platform/clock.ts';
 import { validate } from '../platform/http/validate.ts';
 import type { AssociationStore } from './associations.ts';
+import { associationsCsv, associationsFileName } from './csv.ts';
+import { VERDICTS } from './verdicts.ts';
 
-export const VERDICTS = [
-  'account_revoked',
-  'reauth_required',
-  'check_failed',
-  'pal_missing',
-  'pal_mismatch',
-  'no_access',
-  'reader_only',
-  'healthy',
-] as const;
+export { VERDICTS };
 
-const listQuery = z.object({
+export const listAssociationsQuery = z.object({
   verdict: z.enum([...VERDICTS, 'unchecked']).optional(),
   consultantId: z.string().max(100).optional(),
 });
 
-/** `GET /api/associations`: every active PAL link with its latest verdict. */
-export function associationRoutes(deps: { associations: AssociationStore }): Router {
+/**
+ * `GET /api/associations`: every active PAL link with its latest verdict; `GET /api/associations.csv`:
+ * the same list, same filters, for a spreadsheet.
+ */
+export function associationRoutes(deps: { associations: AssociationStore; clock: Clock }): Router {
   const router = Router();
-  router.get('/associations', async (req, res) => {
-    const query = validate(listQuery, req.query, 'query');
+
+  const listed = async (input: unknown) => {
+    const query = validate(listAssociationsQuery, input, 'query');
     const rows = await deps.associations.list({
       verdict: query.verdict === 'unchecked' ? undefined : query.verdict,
       consultantId: query.consultantId,
     });
-    const filtered = query.verdict === 'unchecked' ? rows.filter((row) => row.verdict === null) : rows;
+    return query.verdict === 'unchecked' ? rows.filter((row) => row.verdict === null) : rows;
+  };
+
+  router.get('/associations.csv', async (req, res) => {
+    const rows = await listed(req.query);
+    res.type('text/csv; charset=utf-8');
+    res.set('content-disposition', `attachment; filename="${associationsFileName(deps.clock.now())}"`);
+    // Names and emails of people: no shared cache may keep a copy.
+    res.set('cache-control', 'no-store');
+    res.send(associationsCsv(rows));
+  });
+
+  router.get('/associations', async (req, res) => {
+    const rows = await listed(req.query);
     res.json(
-      filtered.map((row) => ({
+      rows.map((row) => ({
         id: row.id,
         consultantId: row.consultant_id,
         email: row.email,

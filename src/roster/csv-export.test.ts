@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { neutraliseFormula, restoreFormula } from '../platform/csv-formulas.ts';
 import { EXPORT_COLUMNS, exportFileName, toExportRecord } from './csv-export.ts';
-import { neutraliseFormula, restoreFormula } from './csv-formulas.ts';
 import type { Consultant } from './model.ts';
 
 describe('the formula guard', () => {

@@ -1,4 +1,4 @@
-import { neutraliseFormula } from './csv-formulas.ts';
+import { neutraliseFormula } from '../platform/csv-formulas.ts';
 import type { Consultant } from './model.ts';
 
 /**

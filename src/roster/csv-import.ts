@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { restoreFormula } from './csv-formulas.ts';
+import { restoreFormula } from '../platform/csv-formulas.ts';
 
 /**
  * The roster CSV, text → rows. Pure: no configuration, no database. Every row keeps the physical

@@ -155,8 +155,5 @@ export function createRosterStore(db: Db) {
 
 export type RosterStore = ReturnType<typeof createRosterStore>;
 
-/** A unique constraint refused the write (SQLite and PostgreSQL spell it differently). */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
+/** Shared with every store that races on a unique constraint. */
+export { isUniqueViolation } from '../platform/db/errors.ts';

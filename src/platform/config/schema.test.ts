@@ -30,6 +30,7 @@ describe('configuration', () => {
     expect(result.config.database).toEqual({ kind: 'sqlite', file: 'data/pal-manager.db' });
     expect(result.config.partner.locations.map((l) => l.id)).toHaveLength(2);
     expect(result.config.healthCheckSchedule).toBe('0 5 * * *');
+    expect(result.config.healthCheckConcurrency).toBe(8);
     expect(result.config.invitationTtlDays).toBe(14);
   });
 
@@ -106,6 +107,23 @@ describe('configuration', () => {
     expect(ok.ok && ok.config.adminEmails).toEqual(['alex@contoso.com', 'sam@contoso.com']);
     expect(problems({ ADMIN_EMAILS: 'alex@contoso.com,not-an-email' })).toEqual([
       'ADMIN_EMAILS.1: not-an-email is not an email address',
+    ]);
+  });
+
+  it('re-invites automatically at most weekly and mails the digest only on changes, unless told otherwise', () => {
+    const defaults = parseConfig({});
+    expect(defaults.ok && [defaults.config.autoReinvite, defaults.config.digestAlways]).toEqual([
+      { enabled: true, minDays: 7 },
+      false,
+    ]);
+    const changed = parseConfig({ AUTO_REINVITE: 'false', REINVITE_MIN_DAYS: '14', DIGEST_ALWAYS: 'yes' });
+    expect(changed.ok && [changed.config.autoReinvite, changed.config.digestAlways]).toEqual([
+      { enabled: false, minDays: 14 },
+      true,
+    ]);
+    expect(problems({ REINVITE_MIN_DAYS: '0', AUTO_REINVITE: 'sometimes' })).toEqual([
+      expect.stringMatching(/^AUTO_REINVITE: use true or false/),
+      expect.stringMatching(/^REINVITE_MIN_DAYS: /),
     ]);
   });
 

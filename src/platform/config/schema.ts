@@ -35,10 +35,16 @@ export interface Config {
   /** The first key encrypts; all of them decrypt. Empty only in the sandbox until it generates one. */
   tokenEncryptionKeys: EncryptionKey[];
   healthCheckSchedule: string;
+  /** Associations the health check checks at once. */
+  healthCheckConcurrency: number;
   invitationTtlDays: number;
   /** Reminder mails for invitations not completed: after how many days, and how many at most. */
   reminders: { afterDays: number; max: number };
   alertWebhookUrl: string | undefined;
+  /** After a health check: re-invite consultants whose link needs them (at most once per `minDays`). */
+  autoReinvite: { enabled: boolean; minDays: number };
+  /** Mail the admin digest after every run, even when nothing changed. */
+  digestAlways: boolean;
   sandbox: { enabled: boolean; port: number };
 }
 
@@ -117,10 +123,14 @@ const envSchema = z.object({
     .refine(isCronExpression, {
       error: (issue) => `${JSON.stringify(issue.input)} is not a cron expression (e.g. "0 5 * * *")`,
     }),
+  HEALTH_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   REMINDER_AFTER_DAYS: z.coerce.number().int().min(0).max(90).default(3),
   REMINDER_MAX: z.coerce.number().int().min(0).max(10).default(2),
   ALERT_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  AUTO_REINVITE: flag,
+  REINVITE_MIN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  DIGEST_ALWAYS: flag,
   SANDBOX: flag,
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(SANDBOX_DEFAULTS.port),
 });
@@ -287,9 +297,12 @@ function toConfig(env: Env): Config {
     adminApiToken: env.ADMIN_API_TOKEN,
     tokenEncryptionKeys: Array.isArray(keys) ? keys : [],
     healthCheckSchedule: env.HEALTH_CHECK_SCHEDULE,
+    healthCheckConcurrency: env.HEALTH_CHECK_CONCURRENCY,
     invitationTtlDays: env.INVITATION_TTL_DAYS,
     reminders: { afterDays: env.REMINDER_AFTER_DAYS, max: env.REMINDER_MAX },
     alertWebhookUrl: env.ALERT_WEBHOOK_URL,
+    autoReinvite: { enabled: env.AUTO_REINVITE ?? true, minDays: env.REINVITE_MIN_DAYS },
+    digestAlways: env.DIGEST_ALWAYS ?? false,
     sandbox: { enabled: sandbox, port: env.SANDBOX_PORT },
   };
 }

@@ -93,6 +93,11 @@ export interface CheckRunsTable {
   /** JSON object: verdict → count, plus totals. */
   counts: string | null;
   error: string | null;
+  /** Associations the run checks; null until it has listed them. */
+  total: Generated<number | null>;
+  done: Generated<number>;
+  /** Moved on with every association checked: a stale heartbeat means the process died. */
+  heartbeat_at: Generated<string | null>;
 }
 
 export interface VerdictsTable {

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import { initial } from './001-initial.ts';
 import { signIn } from './002-sign-in.ts';
 import { outbox } from './003-outbox.ts';
+import { healthRuns } from './004-health-runs.ts';
 
 /**
  * Numbered migrations, applied in name order at start-up. Add a file `NNN-what.ts` and list it here;
@@ -11,6 +12,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-sign-in': signIn,
   '003-outbox': outbox,
+  '004-health-runs': healthRuns,
 };
 
 export const migrationProvider: MigrationProvider = {
