@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { apiRouter } from './admin/api.ts';
+import { consoleRouter } from './console/index.ts';
 import type { Deps } from './deps.ts';
 import { onboarding } from './onboarding/index.ts';
 import { opsRoutes } from './ops/routes.ts';
@@ -28,6 +29,9 @@ export function createApp(deps: Deps): Express {
   app.use(opsRoutes({ db: deps.db, metrics: deps.metrics, isShuttingDown: deps.lifecycle.isShuttingDown }));
   app.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.use('/api', apiRouter(deps));
+  app.use('/console', consoleRouter(deps));
+  // The service's front door is the console (which sends anyone not signed in to sign in).
+  app.get('/', (_req, res) => res.redirect(303, '/console'));
   app.use(onboarding(deps));
   // Never in production: the sandbox shows the mail it "sent" (the outbox folder) in the browser.
   if (deps.config.sandbox.enabled && deps.mail.kind === 'outbox') app.use(sandboxMailbox(deps));

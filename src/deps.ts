@@ -4,6 +4,7 @@ import type { IdentityPlatform } from './azure/identity-platform.ts';
 import { createMsalIdentityPlatform } from './azure/msal-identity-platform.ts';
 import type { ResourceManager } from './azure/resource-manager.ts';
 import { trustCertificateAuthority } from './azure/trust.ts';
+import { consoleCallbackUrl } from './console/auth/callback-url.ts';
 import { createRunNotifier } from './health/notify/index.ts';
 import { noRunFinishedHook, type RunFinishedHook } from './health/report.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
@@ -75,6 +76,7 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
           certificatePath: config.azure.clientCertificatePath,
         }),
         redirectUri: `${config.publicBaseUrl}/auth/callback`,
+        admin: { tenantId: config.azure.tenantId, redirectUri: consoleCallbackUrl(config) },
         logger,
       }),
     arm:

@@ -1,6 +1,6 @@
 /**
  * One contender of `npm run bench:send`, run by send.ts in a fresh child process so that its peak
- * RSS (`resourceUsage().maxRSS`) is its own. Usage:
+ * RSS is its own. Usage:
  *
  *   node scripts/bench/contenders.ts <baseline|naive|ours> --port <sink port> --count <n>
  *
@@ -18,10 +18,6 @@ import { parseSmtpUrl } from '../../src/mail/smtp-url.ts';
 import { type Config, parseConfig } from '../../src/platform/config/index.ts';
 import { createTemplates } from '../../src/platform/templates.ts';
 
-// Modules are loaded by the contender that needs them: the baselines must not pay (in RSS or start-up)
-// for the service's composition root, which pulls in the Azure SDKs, the database and more.
-const loadNodemailer = async () => (await import('nodemailer')).default;
-
 export type ContenderKind = 'baseline' | 'naive' | 'ours';
 
 export interface ContenderResult {
@@ -31,6 +27,15 @@ export interface ContenderResult {
   cpuSeconds: number;
   detail?: Record<string, number>;
 }
+
+type Timed = Omit<ContenderResult, 'peakRssMb' | 'cpuSeconds'>;
+
+/** Sends kept outstanding by the baseline: ten per pooled connection. */
+const BASELINE_IN_FLIGHT = 50;
+
+// Modules are loaded by the contender that needs them: the baselines must not pay (in RSS or start-up)
+// for the service's composition root, which pulls in the Azure SDKs, the database and more.
+const loadNodemailer = async () => (await import('nodemailer')).default;
 
 /** The service's own configuration, as `npm start` would read it, pointed at the sink. */
 function benchConfig(port: number, dir: string): Config {
@@ -48,7 +53,7 @@ function benchConfig(port: number, dir: string): Config {
 
 /**
  * One real invitation mail, rendered once, as nodemailer options: the baselines send this same
- * message to every recipient, so they pay only for the transport.
+ * message to every recipient (only the To changes), so they pay for the transport alone.
  */
 function preRendered(config: Config): SendMailOptions {
   const location = config.partner.locations[0]!;
@@ -62,8 +67,12 @@ function preRendered(config: Config): SendMailOptions {
     kind: 'invitation',
   });
   const composed = composeMessage(
-    { to: 'consultant0@contoso.example', ...rendered, messageId: 'bench-0' },
-    { from: parseSender(config.mail.from), messageIdHost: messageIdHost(config.publicBaseUrl), date: new Date() },
+    { to: recipient(0), ...rendered, messageId: 'bench-0' },
+    {
+      from: parseSender(config.mail.from),
+      messageIdHost: messageIdHost(config.publicBaseUrl),
+      date: new Date(),
+    },
   );
   if (!composed.ok) throw new Error(composed.reason);
   return composed.options;
@@ -71,16 +80,16 @@ function preRendered(config: Config): SendMailOptions {
 
 const recipient = (i: number) => `consultant${i}@contoso.example`;
 
-const BASELINE_IN_FLIGHT = 50;
-
-/** (a) The transport's ceiling: one pooled transporter with our pool settings, kept busy. */
-async function baseline(config: Config, count: number): Promise<Omit<ContenderResult, 'peakRssMb' | 'cpuSeconds'>> {
+/**
+ * (a) The transport's ceiling: one pooled transporter with our pool settings, kept busy by a fixed
+ * number of outstanding sends. Handing the pool all N at once measured some 25 % slower (its queue and
+ * the garbage of N pending messages), so the window is the fairer ceiling.
+ */
+async function baseline(config: Config, count: number): Promise<Timed> {
   const nodemailer = await loadNodemailer();
   const transporter = nodemailer.createTransport(parseSmtpUrl(config.mail.smtpUrl!).options);
   const message = preRendered(config);
   const started = performance.now();
-  // A fixed number of sends outstanding, ten per connection: handing the pool all N at once measured
-  // some 25 % slower (its queue and the garbage of N pending messages), so this is the real ceiling.
   let next = 0;
   const loop = async () => {
     while (next < count) await transporter.sendMail({ ...message, to: recipient(next++) });
@@ -92,9 +101,9 @@ async function baseline(config: Config, count: number): Promise<Omit<ContenderRe
 }
 
 /** (b) What a hand-written loop does: the default (unpooled) transport, one connection per message. */
-async function naive(config: Config, count: number): Promise<Omit<ContenderResult, 'peakRssMb' | 'cpuSeconds'>> {
-  const { host, port } = parseSmtpUrl(config.mail.smtpUrl!).options;
+async function naive(config: Config, count: number): Promise<Timed> {
   const nodemailer = await loadNodemailer();
+  const { host, port } = parseSmtpUrl(config.mail.smtpUrl!).options;
   const transporter = nodemailer.createTransport({ host, port, secure: false });
   const message = preRendered(config);
   const started = performance.now();
@@ -108,16 +117,21 @@ async function naive(config: Config, count: number): Promise<Omit<ContenderResul
  * (c) The service path: a real SQLite file, N consultants on the roster (inserted directly, untimed),
  * then, timed, a bulk batch with sending on and the outbox sender draining it through SMTP.
  */
-async function ours(config: Config, count: number): Promise<Omit<ContenderResult, 'peakRssMb' | 'cpuSeconds'>> {
-  const [{ buildDeps, closeDeps }, { createBulkInvitations }, { createInvitationService }, { createMailSender }] =
-    await Promise.all([
-      import('../../src/deps.ts'),
-      import('../../src/invitations/bulk.ts'),
-      import('../../src/invitations/service.ts'),
-      import('../../src/jobs/background.ts'),
-    ]);
+async function ours(config: Config, count: number): Promise<Timed> {
+  const [
+    { buildDeps, closeDeps },
+    { createBulkInvitations },
+    { createInvitationService },
+    { createMailSender },
+  ] = await Promise.all([
+    import('../../src/deps.ts'),
+    import('../../src/invitations/bulk.ts'),
+    import('../../src/invitations/service.ts'),
+    import('../../src/jobs/background.ts'),
+  ]);
   const { createOutboxStore } = await import('../../src/outbox/store.ts');
   const { createLogger } = await import('../../src/platform/logger.ts');
+
   const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
   const now = new Date().toISOString();
   const location = config.partner.locations[0]!.id;
@@ -153,65 +167,57 @@ async function ours(config: Config, count: number): Promise<Omit<ContenderResult
   const sender = createMailSender(deps);
 
   const started = performance.now();
+  // The batch's links are returned, as the API does; only their number is kept here.
   const batch = await bulk.createBatch({ consultants, tenantId: null, send: true, createdBy: 'bench' });
-  const issuedCount = batch.invitations.length;
+  const issued = batch.invitations.length;
   const issueSeconds = (performance.now() - started) / 1000;
   let progress = await outbox.progress(batch.batchId);
-  // Every message is due now and the sink accepts everything: one drain should do; a few at most.
+  // Every message is due now and the sink accepts everything: one drain does; a few at most.
   for (let round = 0; progress.pending > 0 && round < 5; round += 1) {
     await sender.drain();
     progress = await outbox.progress(batch.batchId);
   }
   const seconds = (performance.now() - started) / 1000;
   await closeDeps(deps);
-  if (progress.sent !== count || issuedCount !== count) {
-    throw new Error(`expected ${count} sent, got ${JSON.stringify(progress)} (${issuedCount} issued)`);
+  if (progress.sent !== count || issued !== count) {
+    throw new Error(`expected ${count} sent, got ${JSON.stringify(progress)} (${issued} issued)`);
   }
-  return {
-    messages: progress.sent,
-    seconds,
-    detail: { issueSeconds, sendSeconds: seconds - issueSeconds },
-  };
+  return { messages: progress.sent, seconds, detail: { issueSeconds, sendSeconds: seconds - issueSeconds } };
 }
-
-const CONTENDERS = { baseline, naive, ours };
 
 /**
  * This process's own peak RSS in KiB. On Linux `resourceUsage().maxRSS` carries over the RSS the
  * parent had when it forked us (the kernel keeps the larger of the two across exec), so a large
  * runner would inflate every contender; VmHWM is the high-water mark of this address space alone.
  */
-function peakRssKib(maxRss: number): number {
+function peakRssKib(): number {
   try {
     const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
     if (hwm) return Number(hwm);
   } catch {
     // Not Linux: maxRSS is the best there is.
   }
-  return maxRss;
+  return process.resourceUsage().maxRSS;
 }
 
-async function main() {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: { port: { type: 'string' }, count: { type: 'string' } },
-  });
-  const kind = positionals[0] as ContenderKind;
-  const run = CONTENDERS[kind];
-  if (!run || !values.port || !values.count) throw new Error('usage: contenders.ts <kind> --port P --count N');
-  const dir = mkdtempSync(join(tmpdir(), 'pal-bench-'));
-  try {
-    const result = await run(benchConfig(Number(values.port), dir), Number(values.count));
-    const usage = process.resourceUsage();
-    const output: ContenderResult = {
-      ...result,
-      peakRssMb: peakRssKib(usage.maxRSS) / 1024,
-      cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
-    };
-    process.stdout.write(`${JSON.stringify(output)}\n`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const CONTENDERS = { baseline, naive, ours };
 
-await main();
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { port: { type: 'string' }, count: { type: 'string' } },
+});
+const run = CONTENDERS[positionals[0] as ContenderKind];
+if (!run || !values.port || !values.count) throw new Error('usage: contenders.ts <kind> --port P --count N');
+const dir = mkdtempSync(join(tmpdir(), 'pal-bench-'));
+try {
+  const result = await run(benchConfig(Number(values.port), dir), Number(values.count));
+  const usage = process.resourceUsage();
+  const output: ContenderResult = {
+    ...result,
+    peakRssMb: peakRssKib() / 1024,
+    cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

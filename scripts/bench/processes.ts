@@ -17,9 +17,9 @@ export interface SinkStats {
 
 const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
-/** Same Node, same flags (type stripping on older 22.x), loopback only. */
-function node(file: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, [...process.execArgv, file, ...args], {
+/** Same Node and flags as the runner (type stripping on older 22.x), plus any given for this child. */
+function node(file: string, args: string[], flags: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...process.execArgv, ...flags, file, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
 }
@@ -35,8 +35,8 @@ export interface Sink {
 }
 
 /** Starts a fresh sink and waits for the port it prints first. */
-export async function startSink(): Promise<Sink> {
-  const child = node(script('./smtp-sink.ts'), []);
+export async function startSink(options: { greetingPause: boolean }): Promise<Sink> {
+  const child = node(script('./smtp-sink.ts'), options.greetingPause ? [] : ['--no-greeting-pause']);
   const lines = createInterface({ input: child.stdout! });
   const waiting: ((line: string) => void)[] = [];
   lines.on('line', (line) => waiting.shift()?.(line));
@@ -72,14 +72,21 @@ export async function startSink(): Promise<Sink> {
   };
 }
 
-/** Runs one contender in its own process; rejects on a failure or when it overruns `timeoutMs`. */
+export interface RunOptions {
+  timeoutMs: number;
+  /** V8/Node flags for the contender's process only (e.g. `--max-semi-space-size=16`). */
+  nodeFlags: string[];
+}
+
+/** Runs one contender in its own process; rejects on a failure or when it overruns the timeout. */
 export function runContender(
   kind: ContenderKind,
   port: number,
   count: number,
-  timeoutMs: number,
+  { timeoutMs, nodeFlags }: RunOptions,
 ): Promise<ContenderResult> {
-  const child = node(script('./contenders.ts'), [kind, '--port', String(port), '--count', String(count)]);
+  const args = [kind, '--port', String(port), '--count', String(count)];
+  const child = node(script('./contenders.ts'), args, nodeFlags);
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     stdout += chunk.toString('utf8');

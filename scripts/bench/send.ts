@@ -4,15 +4,23 @@
  * memory run at a larger count. Every contender runs in a fresh process against a fresh sink, so
  * peak RSS is its own. A benchmark, not a test: it exits 0 on a missed target (1 only if a run broke).
  *
- *   npm run bench:send -- [--count 10000] [--memory-count 50000] [--naive-sample 1000]
- *                         [--skip-naive] [--skip-memory-baseline] [--timeout 600]
+ *   npm run bench:send -- [--count 10000] [--memory-count 50000] [--naive-sample 1000] [--skip-naive]
+ *                         [--skip-memory-baseline] [--no-greeting-pause] [--node-flags "…"] [--timeout 600]
+ *
+ * --naive-sample 0 sends all N naively. --no-greeting-pause removes smtp-server's fixed 100 ms pause
+ * before each greeting (see smtp-sink.ts). --node-flags go to every contender's process alike.
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ContenderKind, ContenderResult } from './contenders.ts';
-import { runContender, type SinkStats, startSink } from './processes.ts';
+import { type RunOptions, runContender, type SinkStats, startSink } from './processes.ts';
 
 const TARGETS = { vsBaseline: 0.7, vsNaive: 5, rssMb: 256, rssGrowth: 1.5 };
+const LABELS: Record<ContenderKind, string> = {
+  baseline: '(a) pooled nodemailer, pre-rendered',
+  naive: '(b) naive, a connection per message',
+  ours: '(c) ours: createBatch + outbox sender',
+};
 
 const { values: args } = parseArgs({
   options: {
@@ -21,42 +29,60 @@ const { values: args } = parseArgs({
     'naive-sample': { type: 'string', default: '1000' },
     'skip-naive': { type: 'boolean', default: false },
     'skip-memory-baseline': { type: 'boolean', default: false },
+    'no-greeting-pause': { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
     timeout: { type: 'string', default: '600' },
   },
 });
 const count = Number(args.count);
 const memoryCount = Number(args['memory-count']);
 const naiveSample = Number(args['naive-sample']);
-const timeoutMs = Number(args.timeout) * 1000;
+const greetingPause = !args['no-greeting-pause'];
+const run: RunOptions = {
+  timeoutMs: Number(args.timeout) * 1000,
+  nodeFlags: args['node-flags'].split(/\s+/).filter(Boolean),
+};
 
 interface Row extends ContenderResult {
   label: string;
   rate: number;
+  connections: number;
   note?: string;
 }
 
 let broken = false;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
 /** One contender against its own sink; checks that the sink received exactly what was reported sent. */
-async function measure(kind: ContenderKind, label: string, n: number): Promise<Row | undefined> {
-  const sink = await startSink();
+async function measure(kind: ContenderKind, n: number): Promise<Row | undefined> {
+  const sink = await startSink({ greetingPause });
   try {
-    const result = await runContender(kind, sink.port, n, timeoutMs);
+    const result = await runContender(kind, sink.port, n, run);
     const stats = await sink.stats();
     const problem = check(kind, n, result, stats);
-    if (problem) throw new Error(`${label}: ${problem}`);
-    return { ...result, label, rate: result.messages / result.seconds };
+    if (problem) throw new Error(problem);
+    return {
+      ...result,
+      label: LABELS[kind],
+      rate: result.messages / result.seconds,
+      connections: stats.connections,
+    };
   } catch (error) {
     broken = true;
-    console.error(`  ${label}: FAILED — ${(error as Error).message}`);
+    console.error(`  ${LABELS[kind]}: FAILED — ${(error as Error).message}`);
     return undefined;
   } finally {
     await sink.stop();
   }
 }
 
-function check(kind: ContenderKind, n: number, result: ContenderResult, stats: SinkStats): string | undefined {
+function check(
+  kind: ContenderKind,
+  n: number,
+  result: ContenderResult,
+  stats: SinkStats,
+): string | undefined {
   if (result.messages !== n || stats.messages !== n) {
     return `${n} expected, ${result.messages} reported sent, ${stats.messages} received`;
   }
@@ -68,7 +94,7 @@ function check(kind: ContenderKind, n: number, result: ContenderResult, stats: S
 }
 
 function table(rows: Row[]): void {
-  const header = ['contender', 'messages', 'seconds', 'emails/s', 'peak RSS MB', 'CPU s'];
+  const header = ['contender', 'messages', 'seconds', 'emails/s', 'peak RSS MB', 'CPU s', 'connections'];
   const body = rows.map((r) => [
     r.label,
     int(r.messages),
@@ -76,83 +102,79 @@ function table(rows: Row[]): void {
     int(r.rate),
     r.peakRssMb.toFixed(0),
     r.cpuSeconds.toFixed(1),
+    int(r.connections),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((line) => line[i]!.length)));
   const format = (cells: string[]) =>
     `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
   console.log(format(header));
   for (const line of body) console.log(format(line));
-  for (const r of rows) if (r.note) console.log(`  note: ${r.label}: ${r.note}`);
+  for (const r of rows) if (r.note) console.log(`  ${r.label}: ${r.note}`);
 }
 
-const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
-
-async function main(): Promise<void> {
-  console.log(
-    `bench:send — Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ` +
-      `${(totalmem() / 2 ** 30).toFixed(1)} GiB; the sink and the sender share these CPUs.`,
-  );
-  console.log(`\nThroughput, ${int(count)} invitations:`);
-  const rows: Row[] = [];
-  const baseline = await measure('baseline', '(a) pooled nodemailer, pre-rendered', count);
-  if (baseline) rows.push(baseline);
-  let naive: Row | undefined;
-  if (!args['skip-naive']) {
-    const n = naiveSample > 0 ? Math.min(count, naiveSample) : count;
-    naive = await measure('naive', '(b) naive, a connection per message', n);
-    if (naive) {
-      if (n < count) naive.note = `measured on a sample of ${int(n)} and the rate extrapolated to ${int(count)}`;
-      rows.push(naive);
-    }
+/** Ours, with the split between issuing the batch and sending it. */
+async function measureOurs(n: number): Promise<Row | undefined> {
+  const row = await measure('ours', n);
+  if (row) {
+    const { issueSeconds = 0, sendSeconds = 0 } = row.detail ?? {};
+    row.note = `issuing + queueing ${issueSeconds.toFixed(2)} s, sending ${sendSeconds.toFixed(2)} s`;
   }
-  const ours = await measure('ours', '(c) ours: createBatch + outbox sender', count);
-  if (ours) {
-    const { issueSeconds = 0, sendSeconds = 0 } = ours.detail ?? {};
-    ours.note = `issuing + queueing ${issueSeconds.toFixed(2)} s, sending ${sendSeconds.toFixed(2)} s`;
-    rows.push(ours);
-  }
-  table(rows);
-
-  console.log('\nTargets (DESIGN §10):');
-  if (ours && baseline) {
-    const ratio = ours.rate / baseline.rate;
-    console.log(`  ours / (a) = ${ratio.toFixed(2)}×  (target ≥ ${TARGETS.vsBaseline}×)  ${verdict(ratio >= TARGETS.vsBaseline)}`);
-  }
-  if (ours && naive) {
-    const ratio = ours.rate / naive.rate;
-    console.log(`  ours / (b) = ${ratio.toFixed(1)}×  (target ≥ ${TARGETS.vsNaive}×)  ${verdict(ratio >= TARGETS.vsNaive)}`);
-  }
-  if (ours) {
-    console.log(
-      `  peak RSS at ${int(count)} = ${ours.peakRssMb.toFixed(0)} MB  (target ≤ ${TARGETS.rssMb} MB)  ${verdict(ours.peakRssMb <= TARGETS.rssMb)}`,
-    );
-  }
-
-  if (memoryCount > 0) {
-    console.log(`\nMemory, ${int(memoryCount)} invitations:`);
-    const memoryRows: Row[] = [];
-    if (!args['skip-memory-baseline']) {
-      const row = await measure('baseline', '(a) pooled nodemailer, pre-rendered', memoryCount);
-      if (row) memoryRows.push(row);
-    }
-    const big = await measure('ours', '(c) ours: createBatch + outbox sender', memoryCount);
-    if (big) {
-      const { issueSeconds = 0, sendSeconds = 0 } = big.detail ?? {};
-      big.note = `issuing + queueing ${issueSeconds.toFixed(2)} s, sending ${sendSeconds.toFixed(2)} s`;
-      memoryRows.push(big);
-    }
-    table(memoryRows);
-    if (big) {
-      const limit = TARGETS.rssMb * TARGETS.rssGrowth;
-      console.log(
-        `  peak RSS at ${int(memoryCount)} = ${big.peakRssMb.toFixed(0)} MB  (target ≤ ${limit} MB)  ${verdict(big.peakRssMb <= limit)}`,
-      );
-    }
-  }
-  if (broken) {
-    console.error('\nAt least one run failed (see above): its figures are missing.');
-    process.exitCode = 1;
-  }
+  return row;
 }
 
-await main();
+function line(what: string, value: string, target: string, ok: boolean): void {
+  console.log(`  ${what} = ${value}  (target ${target})  ${verdict(ok)}`);
+}
+
+console.log(
+  `bench:send — Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ` +
+    `${(totalmem() / 2 ** 30).toFixed(1)} GiB; the sink and the sender share these CPUs.`,
+);
+console.log(
+  `SMTP sink: smtp-server ${greetingPause ? 'as shipped (100 ms pause before each greeting)' : 'without its greeting pause'}` +
+    `; contender flags: ${run.nodeFlags.join(' ') || 'none'}`,
+);
+
+console.log(`\nThroughput, ${int(count)} invitations:`);
+const baseline = await measure('baseline', count);
+let naive: Row | undefined;
+if (!args['skip-naive']) {
+  const n = naiveSample > 0 ? Math.min(count, naiveSample) : count;
+  naive = await measure('naive', n);
+  if (naive && n < count) {
+    naive.note = `measured on a sample of ${int(n)}; its rate stands for all ${int(count)}`;
+  }
+}
+const ours = await measureOurs(count);
+table([baseline, naive, ours].filter((row) => row !== undefined));
+
+console.log('\nTargets (DESIGN §10):');
+if (ours && baseline) {
+  const ratio = ours.rate / baseline.rate;
+  line('ours / (a)', `${ratio.toFixed(2)}×`, `≥ ${TARGETS.vsBaseline}×`, ratio >= TARGETS.vsBaseline);
+}
+if (ours && naive) {
+  const ratio = ours.rate / naive.rate;
+  line('ours / (b)', `${ratio.toFixed(1)}×`, `≥ ${TARGETS.vsNaive}×`, ratio >= TARGETS.vsNaive);
+}
+if (ours) {
+  const rss = ours.peakRssMb;
+  line(`peak RSS at ${int(count)}`, `${rss.toFixed(0)} MB`, `≤ ${TARGETS.rssMb} MB`, rss <= TARGETS.rssMb);
+}
+
+if (memoryCount > 0) {
+  console.log(`\nMemory, ${int(memoryCount)} invitations:`);
+  const memoryBaseline = args['skip-memory-baseline'] ? undefined : await measure('baseline', memoryCount);
+  const big = await measureOurs(memoryCount);
+  table([memoryBaseline, big].filter((row) => row !== undefined));
+  if (big) {
+    const limit = TARGETS.rssMb * TARGETS.rssGrowth;
+    const rss = big.peakRssMb;
+    line(`peak RSS at ${int(memoryCount)}`, `${rss.toFixed(0)} MB`, `≤ ${limit} MB`, rss <= limit);
+    if (ours) console.log(`  growth from ${int(count)}: ${(rss / ours.peakRssMb).toFixed(2)}×`);
+  }
+}
+if (broken) {
+  console.error('\nAt least one run failed (see above): its figures are missing.');
+  process.exitCode = 1;
+}

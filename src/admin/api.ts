@@ -7,6 +7,7 @@ import { healthCheckDoc } from '../health/docs.ts';
 import { healthRoutes } from '../health/routes.ts';
 import { createBulkInvitations } from '../invitations/bulk.ts';
 import { invitationDoc } from '../invitations/docs.ts';
+import { createInvitationRequests } from '../invitations/requests.ts';
 import { invitationRoutes } from '../invitations/routes.ts';
 import { createInvitationService } from '../invitations/service.ts';
 import { createOutboxStore } from '../outbox/store.ts';
@@ -81,7 +82,8 @@ export function apiRouter(deps: Deps): Router {
     outbox: createOutboxStore(deps.db),
     wake: deps.outboxQueued.notify,
   });
-  router.use(invitationRoutes({ db: deps.db, invitations, bulk, roster, audit }));
+  const requests = createInvitationRequests({ db: deps.db, invitations, bulk, roster, audit });
+  router.use(invitationRoutes({ requests, bulk }));
   router.use(associationRoutes({ associations: createAssociationStore(deps.db), clock: deps.clock }));
   router.use(healthRoutes({ ...deps, audit }));
   router.use(auditRoutes({ audit }));

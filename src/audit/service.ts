@@ -37,6 +37,8 @@ export interface AuditQuery {
   before?: AuditCursor | undefined;
   action?: string | undefined;
   subjectId?: string | undefined;
+  /** Events about any of these subjects (a consultant with their invitations and links). */
+  subjectIds?: string[] | undefined;
 }
 
 const ACTION = /^[a-z][a-z_]*(?:\.[a-z][a-z_]*)+$/;

@@ -9,6 +9,7 @@ export interface AuditFilter {
   before?: AuditCursor;
   action?: string;
   subjectId?: string;
+  subjectIds?: string[];
 }
 
 /** Audit rows: append-only, read newest first. */
@@ -31,6 +32,8 @@ export function createAuditStore(db: Db) {
       }
       if (filter.action) query = query.where('action', '=', filter.action);
       if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
+      if (filter.subjectIds)
+        query = query.where('subject_id', 'in', filter.subjectIds.length > 0 ? filter.subjectIds : ['']);
       return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
     },
   };

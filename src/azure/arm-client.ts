@@ -1,8 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ACEProvisioningManagementPartnerAPI } from '@azure/arm-managementpartner';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
-import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
+import type { Pipeline, PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { classifyArmError } from './arm-errors.ts';
 import type {
   ArmResult,
@@ -21,9 +22,38 @@ export interface ArmClientOptions {
   retry?: PipelineRetryOptions;
 }
 
-/** Tokens come from the consultant's MSAL cache; the SDKs only need them wrapped. */
-function staticCredential(token: BearerToken): TokenCredential {
-  return { getToken: async () => token };
+/** The SDKs insist on a credential; theirs is removed from every pipeline (see `callerBearer`). */
+const noCredential: TokenCredential = {
+  getToken: async () => {
+    throw new Error('the Resource Manager clients take the caller’s token from the call, not a credential');
+  },
+};
+
+/** What the SDK names its bearer-token policy; it caches the first token for the client's life. */
+const SDK_BEARER_POLICY = 'bearerTokenAuthenticationPolicy';
+
+/**
+ * The SDK clients are built once and shared by every call; each call's token (a consultant's, from
+ * their MSAL cache) travels in the call's async context instead. The SDK's own bearer policy would
+ * cache one token for every later request of the client, so it is swapped for one that signs each
+ * request with the token of the call it belongs to, and refuses a request that has none.
+ */
+function callerBearer(pipeline: Pipeline, current: AsyncLocalStorage<BearerToken>): void {
+  if (pipeline.removePolicy({ name: SDK_BEARER_POLICY }).length === 0) {
+    throw new Error(`the Azure SDK pipeline has no ${SDK_BEARER_POLICY} to replace`);
+  }
+  pipeline.addPolicy({
+    name: 'callerBearerTokenPolicy',
+    sendRequest(request, next) {
+      const token = current.getStore();
+      if (!token) throw new Error('a Resource Manager request outside of a call with a token');
+      if (!request.url.toLowerCase().startsWith('https://')) {
+        throw new Error('Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.');
+      }
+      request.headers.set('Authorization', `Bearer ${token.token}`);
+      return next(request);
+    },
+  });
 }
 
 async function attempt<T>(call: () => Promise<T>): Promise<ArmResult<T>> {
@@ -46,11 +76,20 @@ export function createArmClient(options: ArmClientOptions): ResourceManager {
     credentialScopes: ['https://management.azure.com/.default'],
     retryOptions: options.retry ?? { maxRetries: 3 },
   };
-  const partners = (token: BearerToken) =>
-    new ACEProvisioningManagementPartnerAPI(staticCredential(token), common);
-  const subscriptions = (token: BearerToken) => new SubscriptionClient(staticCredential(token), common);
-  const authorization = (token: BearerToken, subscriptionId: string) =>
-    new AuthorizationManagementClient(staticCredential(token), subscriptionId, common);
+  const callerToken = new AsyncLocalStorage<BearerToken>();
+  const partnerClient = new ACEProvisioningManagementPartnerAPI(noCredential, common);
+  const subscriptionClient = new SubscriptionClient(noCredential, common);
+  // Role assignments are listed by scope, so one client serves every subscription; the client's own
+  // subscription ID is never used (role definitions are read by their full ID).
+  const authorizationClient = new AuthorizationManagementClient(
+    noCredential,
+    '00000000-0000-0000-0000-000000000000',
+    common,
+  );
+  for (const client of [partnerClient, subscriptionClient, authorizationClient])
+    callerBearer(client.pipeline, callerToken);
+  /** Runs one call (paging included) with `token` signing its requests. */
+  const as = <T>(token: BearerToken, call: () => Promise<T>) => attempt(() => callerToken.run(token, call));
 
   const toLink = (response: {
     partnerId?: string;
@@ -71,20 +110,20 @@ export function createArmClient(options: ArmClientOptions): ResourceManager {
 
   return {
     async getPartnerLink(token) {
-      const result = await attempt(() => partners(token).partners.get());
+      const result = await as(token, () => partnerClient.partners.get());
       if (result.ok) return { ok: true, value: toLink(result.value) };
       // 404 ManagementPartnerNotFound is the normal answer for "not linked yet".
       if (result.failure.kind === 'not_found') return { ok: true, value: null };
       return result;
     },
     createPartnerLink: async (token, partnerId) =>
-      mapOk(await attempt(() => partners(token).partner.create(partnerId)), toLink),
+      mapOk(await as(token, () => partnerClient.partner.create(partnerId)), toLink),
     updatePartnerLink: async (token, partnerId) =>
-      mapOk(await attempt(() => partners(token).partner.update(partnerId)), toLink),
+      mapOk(await as(token, () => partnerClient.partner.update(partnerId)), toLink),
     listTenants: (token) =>
-      attempt(async () => {
+      as(token, async () => {
         const tenants: TenantInfo[] = [];
-        for await (const tenant of subscriptions(token).tenants.list()) {
+        for await (const tenant of subscriptionClient.tenants.list()) {
           if (!tenant.tenantId) continue;
           tenants.push({
             tenantId: tenant.tenantId,
@@ -96,9 +135,9 @@ export function createArmClient(options: ArmClientOptions): ResourceManager {
         return tenants;
       }),
     listSubscriptions: (token) =>
-      attempt(async () => {
+      as(token, async () => {
         const found: SubscriptionInfo[] = [];
-        for await (const sub of subscriptions(token).subscriptions.list()) {
+        for await (const sub of subscriptionClient.subscriptions.list()) {
           if (sub.subscriptionId)
             found.push({
               subscriptionId: sub.subscriptionId,
@@ -109,10 +148,12 @@ export function createArmClient(options: ArmClientOptions): ResourceManager {
         return found;
       }),
     listRoleAssignments: (token, subscriptionId, objectId) =>
-      attempt(async () => {
+      as(token, async () => {
         const found: RoleAssignmentInfo[] = [];
+        // The same request as listForSubscription: GET /subscriptions/{id}/providers/…/roleAssignments.
         // assignedTo() expands group membership transitively; the SDK encodes the filter itself.
-        const pages = authorization(token, subscriptionId).roleAssignments.listForSubscription({
+        const scope = `subscriptions/${encodeURIComponent(subscriptionId)}`;
+        const pages = authorizationClient.roleAssignments.listForScope(scope, {
           filter: `assignedTo('${objectId}')`,
         });
         for await (const assignment of pages) {
@@ -127,10 +168,8 @@ export function createArmClient(options: ArmClientOptions): ResourceManager {
         return found;
       }),
     async getRoleDefinition(token, roleDefinitionId) {
-      const subscriptionId =
-        /\/subscriptions\/([^/]+)/i.exec(roleDefinitionId)?.[1] ?? '00000000-0000-0000-0000-000000000000';
-      const result = await attempt(() =>
-        authorization(token, subscriptionId).roleDefinitions.getById(withoutLeadingSlash(roleDefinitionId)),
+      const result = await as(token, () =>
+        authorizationClient.roleDefinitions.getById(withoutLeadingSlash(roleDefinitionId)),
       );
       if (!result.ok) return result.failure.kind === 'not_found' ? { ok: true, value: null } : result;
       const definition = result.value;

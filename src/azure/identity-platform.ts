@@ -46,8 +46,35 @@ export interface TenantToken {
   objectId: string;
 }
 
+/** The console's sign-in: always at the partner's own tenant, OpenID scopes only (no Azure access). */
+export interface AdminSignInStart {
+  state: string;
+  nonce: string;
+  codeChallenge: string;
+}
+
+/** Who signed in to the console, as the ID token says. */
+export interface AdminAccount {
+  tenantId: string;
+  objectId: string;
+  name: string | undefined;
+  /** preferred_username, email and upn, lower-cased: what `ADMIN_EMAILS` is matched against. */
+  emails: string[];
+  /** App roles assigned to the account in the partner's tenant (`roles` claim), e.g. `PAL.Admin`. */
+  roles: string[];
+}
+
 export interface IdentityPlatform {
   authorizeUrl(start: SignInStart): Promise<string>;
+  /** Where to send an admin's browser to sign in to the console. */
+  adminSignInUrl(start: AdminSignInStart): Promise<string>;
+  /** Redeems the console callback's code; the account must come from the partner's tenant. */
+  redeemAdminCode(input: {
+    code: string;
+    codeVerifier: string;
+    nonce: string;
+    state: string;
+  }): Promise<Outcome<AdminAccount>>;
   redeemCode(input: {
     code: string;
     codeVerifier: string;

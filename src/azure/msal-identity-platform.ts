@@ -1,9 +1,4 @@
-import {
-  type AuthenticationResult,
-  ConfidentialClientApplication,
-  type Configuration,
-  LogLevel,
-} from '@azure/msal-node';
+import type { AuthenticationResult } from '@azure/msal-node';
 import type { Logger } from '../platform/logger.ts';
 import type { AppCredential } from './app-credential.ts';
 import { guestHomeAddress } from './guest-address.ts';
@@ -15,6 +10,8 @@ import {
   type TenantToken,
   type TokenFailure,
 } from './identity-platform.ts';
+import { msalAdminSignIn } from './msal-admin-sign-in.ts';
+import { createMsalClientFactory } from './msal-client.ts';
 import { classifyMsalError } from './msal-errors.ts';
 
 export interface MsalOptions {
@@ -22,75 +19,16 @@ export interface MsalOptions {
   clientId: string;
   credential: AppCredential;
   redirectUri: string;
+  /** The console's sign-in: the partner's tenant and the console's own callback. */
+  admin: { tenantId: string; redirectUri: string };
   logger: Logger;
 }
 
 const SIGN_IN_SCOPES = [ARM_DELEGATED_SCOPE, 'offline_access', 'openid', 'profile'];
 
-/**
- * The identity-platform port over MSAL Node. Each operation builds a short-lived client around the one
- * account's cache, so concurrent sign-ins and checks never share in-memory token state; the tenant's
- * OpenID metadata is fetched once per process and handed to each client, so that costs no extra call.
- */
+/** The identity-platform port over MSAL Node (one short-lived client per operation, see msal-client.ts). */
 export function createMsalIdentityPlatform(options: MsalOptions): IdentityPlatform {
-  const host = options.authorityHost.replace(/\/+$/, '');
-  const knownAuthority = new URL(host).host;
-  const metadata = new Map<string, Promise<string>>();
-
-  const authorityMetadata = (tenant: string): Promise<string> => {
-    let pending = metadata.get(tenant);
-    if (!pending) {
-      pending = fetch(`${host}/${tenant}/v2.0/.well-known/openid-configuration`).then(async (response) => {
-        if (!response.ok)
-          throw Object.assign(new Error(`OpenID metadata for ${tenant}: HTTP ${response.status}`), {
-            errorCode: 'endpoints_resolution_error',
-          });
-        return response.text();
-      });
-      // A failed fetch must not be remembered: the next call tries again.
-      pending.catch(() => metadata.delete(tenant));
-      metadata.set(tenant, pending);
-    }
-    return pending;
-  };
-
-  const client = async (tenant: string, cache: { blob: string }) => {
-    const configuration: Configuration = {
-      auth: {
-        clientId: options.clientId,
-        authority: `${host}/${tenant}`,
-        knownAuthorities: [knownAuthority],
-        authorityMetadata: await authorityMetadata(tenant),
-        ...(options.credential.kind === 'secret'
-          ? { clientSecret: options.credential.clientSecret }
-          : {
-              clientCertificate: {
-                thumbprintSha256: options.credential.thumbprintSha256,
-                privateKey: options.credential.privateKey,
-                x5c: options.credential.x5c,
-              },
-            }),
-      },
-      cache: {
-        cachePlugin: {
-          beforeCacheAccess: async (context) => {
-            if (cache.blob) context.tokenCache.deserialize(cache.blob);
-          },
-          afterCacheAccess: async (context) => {
-            if (context.cacheHasChanged) cache.blob = context.tokenCache.serialize();
-          },
-        },
-      },
-      system: {
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: LogLevel.Warning,
-          loggerCallback: (_level, message) => options.logger.debug({ component: 'msal' }, message),
-        },
-      },
-    };
-    return new ConfidentialClientApplication(configuration);
-  };
+  const { host, client } = createMsalClientFactory(options);
 
   const failed = (error: unknown): { ok: false; failure: TokenFailure } => ({
     ok: false,
@@ -98,6 +36,12 @@ export function createMsalIdentityPlatform(options: MsalOptions): IdentityPlatfo
   });
 
   return {
+    ...msalAdminSignIn(client, {
+      tenantId: options.admin.tenantId,
+      clientId: options.clientId,
+      redirectUri: options.admin.redirectUri,
+    }),
+
     async authorizeUrl(start) {
       const cca = await client(start.authority, { blob: '' });
       return cca.getAuthCodeUrl({

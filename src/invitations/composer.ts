@@ -44,7 +44,9 @@ export function createInvitationComposer(deps: ComposerDeps): Composer {
 
   return async (rows) => {
     const linked = await load([
-      ...new Set(rows.flatMap((row) => (LINK_KINDS.has(row.kind) && row.invitation_id ? [row.invitation_id] : []))),
+      ...new Set(
+        rows.flatMap((row) => (LINK_KINDS.has(row.kind) && row.invitation_id ? [row.invitation_id] : [])),
+      ),
     ]);
     return rows.map((row): Composed => {
       // The outbox row's ID is the Message-ID: a message retried after a crash keeps it, so mail systems
@@ -54,7 +56,13 @@ export function createInvitationComposer(deps: ComposerDeps): Composer {
         if (row.subject === null || row.text_body === null || row.html_body === null)
           return { skip: 'message has no body' };
         return {
-          mail: { to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body, messageId },
+          mail: {
+            to: row.to_address,
+            subject: row.subject,
+            text: row.text_body,
+            html: row.html_body,
+            messageId,
+          },
         };
       }
       const invitation = row.invitation_id ? linked.get(row.invitation_id) : undefined;
@@ -62,7 +70,8 @@ export function createInvitationComposer(deps: ComposerDeps): Composer {
       if (invitation.state !== 'open') return { skip: `the invitation is ${invitation.state}` };
       const url = deps.invitations.urlFor(invitation);
       if (!url) return { skip: 'the key this link was made with is no longer configured' };
-      if (invitation.status !== 'active' || invitation.label === null) return { skip: 'the consultant was offboarded' };
+      if (invitation.status !== 'active' || invitation.label === null)
+        return { skip: 'the consultant was offboarded' };
       try {
         const rendered = deps.render({
           partnerName: deps.config.partner.name,

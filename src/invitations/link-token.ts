@@ -15,7 +15,9 @@ export function createLinkTokens(keys: EncryptionKey[]) {
   const linkKeys = new Map(
     keys.map(({ id, key }) => [
       id,
-      createSecretKey(Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'pal-manager/invitation-link', 32))),
+      createSecretKey(
+        Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'pal-manager/invitation-link', 32)),
+      ),
     ]),
   );
   return {

@@ -26,7 +26,7 @@ export function createOutcomeRecorder(store: OutboxStore, workerId: string, logg
         await store.record(workerId, outcomes);
       } catch (error) {
         // The rows stay claimed; once the claims expire the messages are sent again.
-        logger.error({ err: error, count: outcomes.length }, 'could not record sent messages');
+        logger.error({ err: error, count: outcomes.length }, 'could not record what became of messages');
       }
     });
     return writing;

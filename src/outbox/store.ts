@@ -24,7 +24,11 @@ function changesFor(outcome: Outcome): RowUpdate<'mail_outbox'> {
         last_error: null,
       };
     case 'queued':
-      return { state: 'queued', next_attempt_at: outcome.nextAttemptAt.toISOString(), last_error: outcome.error };
+      return {
+        state: 'queued',
+        next_attempt_at: outcome.nextAttemptAt.toISOString(),
+        last_error: outcome.error,
+      };
     default:
       return { state: outcome.state, last_error: outcome.reason };
   }
@@ -44,15 +48,13 @@ export function createOutboxStore(db: Db) {
         await executor
           .insertInto('mail_outbox')
           .values(
-            rows
-              .slice(i, i + 200)
-              .map((row) => ({
-                ...row,
-                state: 'queued' as const,
-                attempts: 0,
-                next_attempt_at: at,
-                created_at: at,
-              })),
+            rows.slice(i, i + 200).map((row) => ({
+              ...row,
+              state: 'queued' as const,
+              attempts: 0,
+              next_attempt_at: at,
+              created_at: at,
+            })),
           )
           .execute();
       }

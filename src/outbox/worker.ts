@@ -33,8 +33,9 @@ export interface OutboxWorkerOptions {
 /**
  * Sends what the outbox holds. It keeps a steady number of messages in flight through the (pooled)
  * transport, claiming more whenever half of them are done, rather than sending a slice and waiting for
- * its slowest message. Outcomes are written as they come (several per commit), so a crash loses at most
- * the messages in flight, which are sent again once their claims expire.
+ * its slowest message. Outcomes are written as they come, a few per commit (see recorder.ts), so a
+ * crash loses at most the messages in flight and those answered in the last few milliseconds; they are
+ * sent again once their claims expire.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const store = createOutboxStore(options.db);
@@ -69,7 +70,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   async function deliver(row: OutboxRow, composed: Composed): Promise<void> {
     if ('skip' in composed) return recorder.add({ id: row.id, state: 'skipped', reason: composed.skip });
     if ('retry' in composed) {
-      return recorder.add({ id: row.id, state: 'queued', error: composed.retry, nextAttemptAt: retryAt(row) });
+      return recorder.add({
+        id: row.id,
+        state: 'queued',
+        error: composed.retry,
+        nextAttemptAt: retryAt(row),
+      });
     }
     const outcome = await options.mail.send(composed.mail);
     if (outcome.ok) {
@@ -91,16 +97,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   /**
    * Sends until nothing is due (or `keepGoing` says stop), then waits for the messages in flight and
-   * their outcomes to be written. Returns how many messages it handled.
+   * their outcomes to be written. Returns how many messages it handled. A failed claim stops claiming;
+   * it is thrown once the messages already in flight are done and recorded.
    */
   async function pump(keepGoing: () => boolean = () => true): Promise<number> {
     let handled = 0;
     let inFlight = 0;
     let exhausted = false;
+    let failure: { error: unknown } | undefined;
     let slotFreed: (() => void) | undefined;
     while (true) {
       if (!exhausted && keepGoing() && inFlight < refillBelow) {
-        const slice = await claimAndCompose(maxInFlight - inFlight);
+        let slice: [OutboxRow, Composed][] = [];
+        try {
+          slice = await claimAndCompose(maxInFlight - inFlight);
+        } catch (error) {
+          failure = { error };
+        }
         if (slice.length === 0) exhausted = true;
         handled += slice.length;
         inFlight += slice.length;
@@ -121,6 +134,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       slotFreed = undefined;
     }
     await recorder.flush();
+    if (failure) throw failure.error;
     return handled;
   }
 

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../platform/clock.ts';
 import { validate } from '../platform/http/validate.ts';
@@ -13,14 +13,14 @@ export const listAssociationsQuery = z.object({
   consultantId: z.string().max(100).optional(),
 });
 
-/**
- * `GET /api/associations`: every active PAL link with its latest verdict; `GET /api/associations.csv`:
- * the same list, same filters, for a spreadsheet.
- */
-export function associationRoutes(deps: { associations: AssociationStore; clock: Clock }): Router {
-  const router = Router();
+interface AssociationRouteDeps {
+  associations: AssociationStore;
+  clock: Clock;
+}
 
-  const listed = async (input: unknown) => {
+/** The active associations a query asks for (`verdict`, `consultantId`; `unchecked`: never checked). */
+function listAssociations(deps: AssociationRouteDeps) {
+  return async (input: unknown) => {
     const query = validate(listAssociationsQuery, input, 'query');
     const rows = await deps.associations.list({
       verdict: query.verdict === 'unchecked' ? undefined : query.verdict,
@@ -28,15 +28,30 @@ export function associationRoutes(deps: { associations: AssociationStore; clock:
     });
     return query.verdict === 'unchecked' ? rows.filter((row) => row.verdict === null) : rows;
   };
+}
 
-  router.get('/associations.csv', async (req, res) => {
+/** The findings spreadsheet; the console's export link serves the very same file. */
+export function associationsCsvHandler(deps: AssociationRouteDeps): RequestHandler {
+  const listed = listAssociations(deps);
+  return async (req, res) => {
     const rows = await listed(req.query);
     res.type('text/csv; charset=utf-8');
     res.set('content-disposition', `attachment; filename="${associationsFileName(deps.clock.now())}"`);
     // Names and emails of people: no shared cache may keep a copy.
     res.set('cache-control', 'no-store');
     res.send(associationsCsv(rows));
-  });
+  };
+}
+
+/**
+ * `GET /api/associations`: every active PAL link with its latest verdict; `GET /api/associations.csv`:
+ * the same list, same filters, for a spreadsheet.
+ */
+export function associationRoutes(deps: AssociationRouteDeps): Router {
+  const router = Router();
+  const listed = listAssociations(deps);
+
+  router.get('/associations.csv', associationsCsvHandler(deps));
 
   router.get('/associations', async (req, res) => {
     const rows = await listed(req.query);

@@ -50,6 +50,20 @@ function csvBody(): RequestHandler[] {
   return [onlyCsv, read];
 }
 
+/** The roster as a CSV download (filters as in the list); the console's export link serves the same file. */
+export function rosterCsvExportHandler(deps: { rosterCsv: RosterCsv; clock: Clock }): RequestHandler {
+  return async (req, res) => {
+    const filter = validate(exportConsultantsSchema, req.query, 'query');
+    res.type('text/csv; charset=utf-8');
+    // Quoted always (res.attachment quotes only when it must): some clients expect the quotes.
+    res.set('content-disposition', `attachment; filename="${exportFileName(deps.clock.now())}"`);
+    // Names and emails of people: no shared cache may keep a copy.
+    res.set('cache-control', 'no-store');
+    // pipeline: backpressure from a slow client, and the database reads stop if it goes away.
+    await pipeline(Readable.from(deps.rosterCsv.exportCsv(filter)), res);
+  };
+}
+
 /** `/api/consultants/import` and `/api/consultants.csv`: the roster in and out as CSV. */
 export function rosterCsvRoutes(deps: { rosterCsv: RosterCsv; clock: Clock }): Router {
   const router = Router();
@@ -59,16 +73,7 @@ export function rosterCsvRoutes(deps: { rosterCsv: RosterCsv; clock: Clock }): R
     res.json(await deps.rosterCsv.importCsv(body, auditContext(req, res)));
   });
 
-  router.get('/consultants.csv', async (req, res) => {
-    const filter = validate(exportConsultantsSchema, req.query, 'query');
-    res.type('text/csv; charset=utf-8');
-    // Quoted always (res.attachment quotes only when it must): some clients expect the quotes.
-    res.set('content-disposition', `attachment; filename="${exportFileName(deps.clock.now())}"`);
-    // Names and emails of people: no shared cache may keep a copy.
-    res.set('cache-control', 'no-store');
-    // pipeline: backpressure from a slow client, and the database reads stop if it goes away.
-    await pipeline(Readable.from(deps.rosterCsv.exportCsv(filter)), res);
-  });
+  router.get('/consultants.csv', rosterCsvExportHandler(deps));
 
   return router;
 }

@@ -7,6 +7,10 @@ export interface ConsultantFilter {
   status: 'active' | 'offboarded' | 'all';
   locationId?: string | undefined;
   q?: string | undefined;
+  /** Only consultants with an active PAL link showing this verdict (`unchecked`: not checked yet). */
+  verdict?: string | undefined;
+  /** Only those with (`linked`) or without (`unlinked`) any active PAL link. */
+  link?: 'linked' | 'unlinked' | undefined;
   limit: number;
   offset: number;
 }
@@ -39,6 +43,27 @@ export function createRosterStore(db: Db) {
           eb(sql`lower(c.display_name)`, 'like', sql`${pattern} escape '\\'`),
         ]),
       );
+    }
+    const { verdict, link } = filter;
+    if (verdict || link) {
+      query = query.where((eb) => {
+        // Correlated on the consultant: does any active link (with this verdict) exist?
+        const links = (withVerdict: string | undefined) => {
+          let sub = eb
+            .selectFrom('associations as a')
+            .select('a.id')
+            .whereRef('a.consultant_id', '=', 'c.id')
+            .where('a.status', '=', 'active');
+          if (withVerdict === 'unchecked') sub = sub.where('a.verdict', 'is', null);
+          else if (withVerdict) sub = sub.where('a.verdict', '=', withVerdict);
+          return eb.exists(sub);
+        };
+        const conditions = [];
+        if (verdict) conditions.push(links(verdict));
+        if (link === 'linked') conditions.push(links(undefined));
+        if (link === 'unlinked') conditions.push(eb.not(links(undefined)));
+        return eb.and(conditions);
+      });
     }
     return query;
   };

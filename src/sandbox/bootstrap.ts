@@ -49,6 +49,7 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
           '',
           '  PAL Manager is running as the SANDBOX (no Azure app registration is configured).',
           '',
+          `  Console:            ${base}/console   (sign in as ${config.adminEmails[0] ?? 'an admin'} on the simulated account picker)`,
           `  Service:            ${base}`,
           `  Health:             ${base}/healthz`,
           ...(config.mail.smtpUrl

@@ -1,4 +1,11 @@
-import { createHmac, createSecretKey, hkdfSync, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import type { EncryptionKey } from '../config/index.ts';
 
 /** 256 bits from the CSPRNG, URL-safe: the bearer part of invitation links and API tokens. */
@@ -23,7 +30,9 @@ export function createTokenHasher(keys: EncryptionKey[]): TokenHasher {
   // Key objects, not buffers: HMAC with a raw buffer builds a key object on every call (several times
   // slower, and a bulk send hashes one token per invitation).
   const peppers = keys.map(({ key }) =>
-    createSecretKey(Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'pal-manager/secret-token-pepper', 32))),
+    createSecretKey(
+      Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'pal-manager/secret-token-pepper', 32)),
+    ),
   );
   const hmac = (pepper: KeyObject, token: string) =>
     createHmac('sha256', pepper).update(token, 'utf8').digest('hex');

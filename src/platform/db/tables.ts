@@ -18,6 +18,9 @@ export interface Database {
   token_caches: TokenCachesTable;
   auth_attempts: AuthAttemptsTable;
   batches: BatchesTable;
+  console_sign_ins: ConsoleSignInsTable;
+  console_sessions: ConsoleSessionsTable;
+  finding_acknowledgements: FindingAcknowledgementsTable;
 }
 
 export interface LocationsTable {
@@ -191,6 +194,51 @@ export interface AuthAttemptsTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+}
+
+/** An admin's console sign-in in progress (the console's counterpart of `auth_attempts`). */
+export interface ConsoleSignInsTable {
+  id: string;
+  /** Hash of the OAuth `state`. */
+  state_hash: string;
+  /** Hash of the random value in the browser's short-lived sign-in cookie. */
+  browser_hash: string;
+  key_id: string;
+  /** Sealed JSON: the PKCE verifier and the nonce. */
+  secrets: string;
+  /** The console path to land on after signing in (validated to be one of ours). */
+  return_to: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A signed-in admin. The session ID lives only in the browser's cookie; this row holds its hash. */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  email: string;
+  name: string | null;
+  tenant_id: string;
+  object_id: string;
+  /** Why the admin was let in: `admin_emails` or `app_role` (an email one is re-checked per request). */
+  allowed_by: 'admin_emails' | 'app_role';
+  created_at: string;
+  /** Moved on as the admin works (at most once a minute); the idle timeout counts from it. */
+  last_seen_at: string;
+  /** The absolute end of the session, whatever the activity. */
+  expires_at: string;
+}
+
+/** An admin saw a finding and said so: it holds while the association keeps that verdict. */
+export interface FindingAcknowledgementsTable {
+  id: string;
+  association_id: string;
+  verdict: string;
+  /** The association's `verdict_since` when acknowledged: a new spell of the same verdict is a new finding. */
+  verdict_since: string | null;
+  note: string;
+  acknowledged_by: string;
+  acknowledged_at: string;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

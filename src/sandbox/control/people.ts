@@ -7,6 +7,7 @@ import type { SandboxUser } from '../world/model.ts';
 import { tenantOr404, userOr404 } from './resolve.ts';
 
 const refreshErrorBody = z.object({ code: z.number().int().positive().nullable() }).strict();
+const appRolesBody = z.object({ roles: z.array(z.string().min(1).max(100)).max(20) }).strict();
 const consentBody = z
   .object({ userConsentBlocked: z.boolean().optional(), adminConsentGranted: z.boolean().optional() })
   .strict();
@@ -37,6 +38,12 @@ export function registerPeopleRoutes(router: Router, context: SandboxContext): v
   router.put('/users/:upn/refresh-error', (req, res) => {
     const { code } = validate(refreshErrorBody, req.body, 'body');
     res.json(userChange(req.params.upn, (u) => (u.refreshError = code)));
+  });
+
+  // App roles in the partner's tenant, e.g. `PAL.Admin` to let someone into the console without ADMIN_EMAILS.
+  router.put('/users/:upn/app-roles', (req, res) => {
+    const { roles } = validate(appRolesBody, req.body, 'body');
+    res.json(userChange(req.params.upn, (u) => (u.appRoles = [...new Set(roles)])));
   });
 
   const guestChange = (tenantKey: string, upn: string, removed: boolean) => {

@@ -26,8 +26,16 @@ function pairwiseSubject(objectId: string, clientId: string): string {
   return createHash('sha256').update(`${objectId}:${clientId}`).digest('base64url').slice(0, 43);
 }
 
-async function idToken(context: SandboxContext, subject: TokenSubject, nonce: string | undefined) {
+async function idToken(
+  context: SandboxContext,
+  subject: TokenSubject,
+  nonce: string | undefined,
+  withEmail: boolean,
+) {
   const { user, identity, tenant } = subject;
+  // App roles are assigned on the app's service principal in the partner's tenant, so only tokens
+  // issued there carry them, as at Microsoft.
+  const roles = tenant.isPartnerTenant ? (user.appRoles ?? []) : [];
   return context.keys.sign(
     {
       aud: context.app.clientId,
@@ -42,6 +50,8 @@ async function idToken(context: SandboxContext, subject: TokenSubject, nonce: st
       uti: randomUUID(),
       ...(identity.kind === 'guest' ? { idp: `https://sts.windows.net/${user.homeTenantId}/` } : {}),
       ...(nonce ? { nonce } : {}),
+      ...(withEmail ? { email: user.upn } : {}),
+      ...(roles.length > 0 ? { roles } : {}),
     },
     { issuedAt: context.clock.now(), expiresInSeconds: ID_TOKEN_LIFETIME_SECONDS },
   );
@@ -149,7 +159,7 @@ export async function buildTokenResponse(
           }),
         }
       : {}),
-    ...(scopes.openid ? { id_token: await idToken(context, subject, input.nonce) } : {}),
+    ...(scopes.openid ? { id_token: await idToken(context, subject, input.nonce, scopes.email) } : {}),
     client_info: clientInfo(subject.user),
   };
 }

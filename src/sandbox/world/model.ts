@@ -27,6 +27,11 @@ export interface SandboxUser {
   tokensValidAfter: string | null;
   /** A knob: when set, every refresh grant for this user fails with this AADSTS code. */
   refreshError: number | null;
+  /**
+   * App roles of our app assigned to the person in the partner's tenant (e.g. `PAL.Admin`): they reach
+   * the `roles` claim of ID tokens issued there. Absent in worlds saved before roles existed.
+   */
+  appRoles?: string[];
 }
 
 /** The user's identity inside one tenant: their home membership or a guest object. */

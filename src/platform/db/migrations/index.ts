@@ -3,6 +3,7 @@ import { initial } from './001-initial.ts';
 import { signIn } from './002-sign-in.ts';
 import { outbox } from './003-outbox.ts';
 import { healthRuns } from './004-health-runs.ts';
+import { consoleSessions } from './005-console-sessions.ts';
 
 /**
  * Numbered migrations, applied in name order at start-up. Add a file `NNN-what.ts` and list it here;
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '002-sign-in': signIn,
   '003-outbox': outbox,
   '004-health-runs': healthRuns,
+  '005-console-sessions': consoleSessions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,44 @@
+/**
+ * The service side of `npm run bench:health`, as `npm start` builds it against the sandbox: only the
+ * authority host, the Resource Manager endpoint, the app secret and the trusted CA point at the
+ * simulation. The setup and the measured runs (separate processes) open the same SQLite file.
+ */
+import { buildDeps, type Deps } from '../../src/deps.ts';
+import { parseConfig } from '../../src/platform/config/index.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+
+export interface SandboxInfo {
+  url: string;
+  caPem: string;
+  clientSecret: string;
+}
+
+/** Never contacted: only the OAuth redirect URI is built from it, and the sandbox compares it. */
+export const BENCH_PUBLIC_BASE_URL = 'http://localhost:3000';
+
+export async function buildBenchDeps(options: {
+  sandbox: SandboxInfo;
+  dbFile: string;
+  dataDir: string;
+  concurrency?: number;
+}): Promise<Deps> {
+  const parsed = parseConfig({
+    DATABASE_URL: `sqlite:${options.dbFile}`,
+    DATA_DIR: options.dataDir,
+    LOG_LEVEL: 'silent',
+    PUBLIC_BASE_URL: BENCH_PUBLIC_BASE_URL,
+    // A fixed key: the setup seals the caches, the runs (other processes) open them.
+    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    AZURE_CLIENT_SECRET: options.sandbox.clientSecret,
+    AZURE_AUTHORITY_HOST: options.sandbox.url,
+    ARM_ENDPOINT: options.sandbox.url,
+    HEALTH_CHECK_CONCURRENCY: String(options.concurrency ?? 8),
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return buildDeps(parsed.config, {
+    logger: createLogger({ level: 'silent' }),
+    trustedCa: options.sandbox.caPem,
+    // The notifications (digest mail, re-invites) are not part of the check being measured.
+    onRunFinished: async () => {},
+  });
+}

@@ -1,0 +1,419 @@
+/**
+ * `npm run bench:health` (DESIGN §10): the health check of N associations × S subscriptions against
+ * the sandbox at a fixed per-call Resource Manager latency, then the same run with 429s (with
+ * Retry-After) and 503s. A benchmark, not a test: it exits 0 on a missed target (1 only if a run broke).
+ *
+ *   npm run bench:health -- [--associations 5000] [--tenants 5] [--subscriptions 3] [--latency-ms 20]
+ *                           [--concurrency 16] [--throttle-rate 0.10] [--server-error-rate 0.02]
+ *                           [--retry-after 1] [--seed 1] [--healthy-only] [--skip-faults] [--timeout 1200]
+ *
+ * Three kinds of process, so that each figure is someone's own: the sandbox (world, identity platform,
+ * Resource Manager, call counters), the setup (consultants, associations and a real MSAL sign-in per
+ * consultant; not measured) and one fresh process per measured run (the service: `startHealthRun`).
+ * They share the machine's CPUs, as a service and Azure do not: the sandbox's CPU time is reported.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import SQLite from 'better-sqlite3';
+import { trustCertificateAuthority } from '../../src/azure/trust.ts';
+import type { ArmCallSnapshot } from '../../src/sandbox/arm/calls.ts';
+import { killChildren, runJsonChild, type SandboxProcess, startSandboxProcess } from './health-processes.ts';
+import type { RunInput, RunResult } from './health-run.ts';
+import type { SeededWorld } from './health-sandbox.ts';
+import { BENCH_PUBLIC_BASE_URL, type SandboxInfo } from './health-service.ts';
+import type { SetupInput } from './health-setup.ts';
+
+const TARGETS = { efficiency: 1.33, rssMb: 300 };
+
+const { values: args } = parseArgs({
+  options: {
+    associations: { type: 'string', default: '5000' },
+    tenants: { type: 'string', default: '5' },
+    subscriptions: { type: 'string', default: '3' },
+    'latency-ms': { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '16' },
+    'throttle-rate': { type: 'string', default: '0.10' },
+    'server-error-rate': { type: 'string', default: '0.02' },
+    'retry-after': { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
+    'healthy-only': { type: 'boolean', default: false },
+    'skip-faults': { type: 'boolean', default: false },
+    timeout: { type: 'string', default: '1200' },
+    /** Extra Node flags for the measured runs, e.g. `--run-node-args=--cpu-prof` (space-separated). */
+    'run-node-args': { type: 'string', default: '' },
+    'sandbox-node-args': { type: 'string', default: '' },
+    /** Keep the temporary folder (the SQLite file with every verdict) and print where it is. */
+    keep: { type: 'boolean', default: false },
+  },
+});
+const tenants = Number(args.tenants);
+const consultants = Math.ceil(Number(args.associations) / tenants);
+const associations = consultants * tenants;
+const subscriptions = Number(args.subscriptions);
+const latencyMs = Number(args['latency-ms']);
+const concurrency = Number(args.concurrency);
+const timeoutMs = Number(args.timeout) * 1000;
+
+type Ready = SandboxInfo & { seeded: SeededWorld };
+interface SandboxStats {
+  identity: Record<string, number>;
+  connections: number;
+  perIdentity: Record<string, number>;
+  cpuSeconds: number;
+  peakRssMb: number;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+const sum = (values: Iterable<number>) => {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+};
+
+async function control<T>(sandbox: SandboxInfo, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${sandbox.url}/_sandbox/control${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+interface VerdictCheck {
+  byVerdict: Record<string, number>;
+  wrong: number;
+  examples: string[];
+  checkFailed: number;
+  staleKept: number;
+}
+
+/** Every association's verdict in this run against what the seeded world says it must be. */
+function checkVerdicts(dbFile: string, runId: string, seeded: SeededWorld): VerdictCheck {
+  const expected = new Map(
+    seeded.associations.map((a) => [`${a.tenantId}|${a.objectId}`.toLowerCase(), a.expected]),
+  );
+  const db = new SQLite(dbFile, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        `select a.tenant_id, a.object_id, a.verdict as shown, a.verdict_stale as stale, v.verdict as found,
+                v.previous_verdict as previous
+           from verdicts v join associations a on a.id = v.association_id where v.run_id = ?`,
+      )
+      .all(runId) as {
+      tenant_id: string;
+      object_id: string;
+      shown: string;
+      stale: number;
+      found: string;
+      previous: string | null;
+    }[];
+    const result: VerdictCheck = { byVerdict: {}, wrong: 0, examples: [], checkFailed: 0, staleKept: 0 };
+    for (const row of rows) {
+      const want = expected.get(`${row.tenant_id}|${row.object_id}`.toLowerCase());
+      result.byVerdict[row.found] = (result.byVerdict[row.found] ?? 0) + 1;
+      let wrong: string | undefined;
+      if (row.found === 'check_failed') {
+        result.checkFailed += 1;
+        // A failed check keeps the last verdict, marked stale; with none it shows check_failed.
+        if (row.previous === null || row.previous === 'check_failed') {
+          if (row.shown !== 'check_failed') wrong = `shows ${row.shown} after a failed first check`;
+        } else if (row.shown !== row.previous || row.stale !== 1) {
+          wrong = `shows ${row.shown} (stale ${row.stale}) instead of the kept ${row.previous}`;
+        } else {
+          result.staleKept += 1;
+          if (row.previous !== want) wrong = `kept ${row.previous}, expected ${want}`;
+        }
+      } else if (row.found !== want) {
+        wrong = `${row.found}, expected ${want}`;
+      }
+      if (wrong) {
+        result.wrong += 1;
+        if (result.examples.length < 5) result.examples.push(`${row.tenant_id}/${row.object_id}: ${wrong}`);
+      }
+    }
+    if (rows.length !== seeded.associations.length) {
+      result.wrong += seeded.associations.length - rows.length;
+      result.examples.push(`${seeded.associations.length - rows.length} associations got no verdict`);
+    }
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+/** CPU seconds the whole machine spent busy so far (Linux `/proc/stat`; undefined elsewhere). */
+function machineBusySeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal …: busy is everything but idle and iowait.
+    const busy = fields.reduce((a, b) => a + b, 0) - (fields[3] ?? 0) - (fields[4] ?? 0);
+    return busy / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Measured {
+  label: string;
+  /** CPU seconds used by processes other than the service and the sandbox during the run. */
+  otherCpuSeconds: number | undefined;
+  run: RunResult;
+  calls: ArmCallSnapshot;
+  sandbox: SandboxStats;
+  verdicts: VerdictCheck;
+}
+
+async function measure(
+  label: string,
+  sandbox: SandboxProcess<Ready>,
+  input: RunInput,
+  knobs: Record<string, unknown>,
+): Promise<Measured> {
+  await control(sandbox.ready, 'PATCH', '/knobs', knobs);
+  await control(sandbox.ready, 'DELETE', '/calls');
+  await sandbox.command('resetStats');
+  const nodeArgs = args['run-node-args'].split(' ').filter(Boolean);
+  const busyBefore = machineBusySeconds();
+  const run = await runJsonChild<RunResult>('./health-run.ts', input, timeoutMs, nodeArgs);
+  const busyAfter = machineBusySeconds();
+  const calls = await control<ArmCallSnapshot>(sandbox.ready, 'GET', '/calls');
+  const stats = await sandbox.command<SandboxStats>('stats');
+  // The run process's start-up and exit are in the machine's figure but not in its own: roughly 1 s.
+  const otherCpuSeconds =
+    busyBefore === undefined || busyAfter === undefined
+      ? undefined
+      : Math.max(0, busyAfter - busyBefore - run.cpuSeconds - stats.cpuSeconds);
+  return {
+    label,
+    otherCpuSeconds,
+    run,
+    calls,
+    sandbox: stats,
+    verdicts: checkVerdicts(input.dbFile, run.runId, sandbox.ready.seeded),
+  };
+}
+
+function report(m: Measured, seeded: SeededWorld): { efficiency: number; perAssociationMax: number } {
+  const { run, calls, sandbox } = m;
+  const roleDefinitionCalls = calls.byOperation['roleDefinitions.get'] ?? 0;
+  const perAssociation = Object.values(sandbox.perIdentity);
+  const perAssociationMax = Math.max(0, ...perAssociation);
+  const reachedArm = seeded.associations.filter((a) => !a.tokenFails);
+  const expectedCalls = sum(reachedArm.map((a) => 2 + a.visibleSubscriptions));
+  const tokenCalls = sum(Object.entries(sandbox.identity).filter(([k]) => k.startsWith('token')).map(([, v]) => v));
+  const ideal = (calls.total * latencyMs) / 1000 / concurrency;
+  const efficiency = run.wallSeconds / ideal;
+  const cpuShare = (run.cpuSeconds + sandbox.cpuSeconds) / (run.wallSeconds * cpus().length);
+  const statuses = Object.entries(calls.byStatus)
+    .sort()
+    .map(([status, n]) => `${status}: ${int(n)}`)
+    .join(', ');
+  const rows: [string, string][] = [
+    ['associations checked', `${int(run.total)} (${int(reachedArm.length)} reach ARM; the rest fail at the token step by design)`],
+    ['wall time', `${run.wallSeconds.toFixed(2)} s`],
+    ['ARM calls answered', `${int(calls.total)} (${statuses})`],
+    ['  by operation', Object.entries(calls.byOperation).map(([op, n]) => `${op} ${int(n)}`).join(', ')],
+    ['  expected without retries', `${int(expectedCalls + roleDefinitionCalls)} (Σ 2 + visible subscriptions, + role definitions)`],
+    ['token requests (identity)', `${int(tokenCalls)} (${Object.entries(sandbox.identity).map(([k, v]) => `${k}: ${int(v)}`).join(', ')}); no simulated latency`],
+    ['ideal bound', `${ideal.toFixed(2)} s = ${int(calls.total)} ARM calls × ${latencyMs} ms ÷ ${concurrency}`],
+    ['efficiency', `${efficiency.toFixed(3)}× the ideal bound`],
+    ['ARM calls per association', `max ${perAssociationMax}, mean ${(sum(perAssociation) / Math.max(1, perAssociation.length)).toFixed(2)} (role definitions excluded: ${int(roleDefinitionCalls)} in the run)`],
+    [
+      'service peak RSS',
+      `${run.peakRssMb.toFixed(0)} MB (${run.startRssMb.toFixed(0)} MB at the start of the run; sampled peaks: ` +
+        `V8 heap used ${run.sampled.heapUsedMb.toFixed(0)} MB of ${run.sampled.heapTotalMb.toFixed(0)} MB, external ${run.sampled.externalMb.toFixed(0)} MB)`,
+    ],
+    [
+      'CPU',
+      `service ${run.cpuSeconds.toFixed(1)} s, sandbox ${sandbox.cpuSeconds.toFixed(1)} s = ${(cpuShare * 100).toFixed(0)} % of ${cpus().length} CPUs over the run` +
+        (m.otherCpuSeconds === undefined ? '' : `; other processes and the run's start-up ${m.otherCpuSeconds.toFixed(1)} s`),
+    ],
+    [
+      '  V8 spaces (peak MB)',
+      Object.entries(run.spacesMb)
+        .filter(([, mb]) => mb >= 1)
+        .map(([space, mb]) => `${space.replace(/_space$/, '')} ${mb.toFixed(0)}`)
+        .join(', '),
+    ],
+    [
+      'service event-loop delay',
+      `mean ${run.eventLoopDelayMs.mean.toFixed(1)} ms, p99 ${run.eventLoopDelayMs.p99.toFixed(1)} ms, max ${run.eventLoopDelayMs.max.toFixed(0)} ms`,
+    ],
+    ['connections', `service opened ${int(run.connections)}, sandbox accepted ${int(sandbox.connections)}`],
+    ['verdicts', Object.entries(m.verdicts.byVerdict).sort().map(([v, n]) => `${v} ${int(n)}`).join(', ')],
+    ['wrong verdicts', `${m.verdicts.wrong}${m.verdicts.examples.length ? ` — ${m.verdicts.examples.join('; ')}` : ''}`],
+    ['check_failed', `${m.verdicts.checkFailed} (${m.verdicts.staleKept} kept the previous verdict, marked stale)`],
+  ];
+  console.log(`\n${m.label}`);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  return { efficiency, perAssociationMax };
+}
+
+/** Role definitions read per tenant per GUID, against the custom roles the seeded assignments use. */
+function roleDefinitionTarget(calls: ArmCallSnapshot, seeded: SeededWorld) {
+  const fetched = calls.roleDefinitionFetches;
+  const counts = Object.values(fetched).flatMap((byId) => Object.values(byId));
+  const expected = Object.entries(seeded.customRoles).flatMap(([tenant, ids]) =>
+    ids.map((id) => fetched[tenant.toLowerCase()]?.[id.toLowerCase()] ?? 0),
+  );
+  return {
+    distinct: counts.length,
+    max: Math.max(0, ...counts),
+    missing: expected.filter((n) => n === 0).length,
+    ok: counts.every((n) => n === 1) && expected.every((n) => n === 1),
+  };
+}
+
+async function main(): Promise<void> {
+  const deadline = setTimeout(() => {
+    console.error(`bench:health: stopped after ${timeoutMs / 1000} s (raise --timeout)`);
+    killChildren();
+    process.exit(1);
+  }, timeoutMs);
+  deadline.unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killChildren();
+      process.exit(130);
+    });
+  }
+
+  console.log(
+    `bench:health — Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ` +
+      `${(totalmem() / 2 ** 30).toFixed(1)} GiB; the sandbox and the service share these CPUs.`,
+  );
+  console.log(
+    `${int(associations)} associations (${int(consultants)} consultants × ${tenants} tenants) × ${subscriptions} subscriptions, ` +
+      `${latencyMs} ms per Resource Manager call, concurrency ${concurrency}${args['healthy-only'] ? ', all healthy' : ', a mix of verdicts'}`,
+  );
+
+  const dir = mkdtempSync(join(tmpdir(), 'pal-bench-health-'));
+  const dbFile = join(dir, 'pal.db');
+  let sandbox: SandboxProcess<Ready> | undefined;
+  try {
+    const started = performance.now();
+    sandbox = await startSandboxProcess<Ready>(
+      [
+        '--consultants',
+        String(consultants),
+        '--tenants',
+        String(tenants),
+        '--subscriptions',
+        String(subscriptions),
+        ...(args['healthy-only'] ? ['--healthy-only'] : []),
+      ],
+      60_000,
+      args['sandbox-node-args'].split(' ').filter(Boolean),
+    );
+    const info: SandboxInfo = { url: sandbox.ready.url, caPem: sandbox.ready.caPem, clientSecret: sandbox.ready.clientSecret };
+    trustCertificateAuthority(info.caPem);
+    await control(sandbox.ready, 'PATCH', '/knobs', { latencyMs: 0, throttleRate: 0, serverErrorRate: 0 });
+
+    // Setup (not measured): rows in the database and one real MSAL sign-in per consultant.
+    const verifier = randomBytes(32).toString('base64url');
+    const pkce = { verifier, nonce: randomBytes(16).toString('hex'), state: randomBytes(16).toString('hex') };
+    const codes = await sandbox.command<{ userId: string; code: string }[]>('codes', {
+      redirectUri: `${BENCH_PUBLIC_BASE_URL}/auth/callback`,
+      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+      nonce: pkce.nonce,
+      scopes: ['https://management.azure.com/user_impersonation', 'offline_access', 'openid', 'profile'],
+    });
+    const setupInput: SetupInput = {
+      sandbox: info,
+      dbFile,
+      dataDir: dir,
+      seeded: sandbox.ready.seeded,
+      codes,
+      pkce,
+      concurrency: 16,
+    };
+    const setup = await runJsonChild<{ seconds: number; failed: number; failures: string[] }>(
+      './health-setup.ts',
+      setupInput,
+      timeoutMs,
+    );
+    if (setup.failed > 0) throw new Error(`setup: ${setup.failed} sign-ins failed: ${setup.failures.join('; ')}`);
+    await sandbox.command('userScenarios');
+    console.log(
+      `setup (not measured): ${((performance.now() - started) / 1000).toFixed(1)} s — world seeded, ` +
+        `${int(consultants)} consultants signed in through MSAL in ${setup.seconds.toFixed(1)} s`,
+    );
+
+    const input: RunInput = { sandbox: info, dbFile, dataDir: dir, concurrency };
+    const seed = Number(args.seed);
+    const clean = await measure(
+      `Run 1 — ${latencyMs} ms per ARM call, no faults`,
+      sandbox,
+      input,
+      { latencyMs, throttleRate: 0, serverErrorRate: 0, seed },
+    );
+    const cleanFigures = report(clean, sandbox.ready.seeded);
+    const roles = roleDefinitionTarget(clean.calls, sandbox.ready.seeded);
+
+    let faults: Measured | undefined;
+    if (!args['skip-faults']) {
+      faults = await measure(
+        `Run 2 — ${latencyMs} ms, ${Number(args['throttle-rate']) * 100} % 429 and ${Number(args['server-error-rate']) * 100} % 503 (Retry-After: ${args['retry-after']} s)`,
+        sandbox,
+        input,
+        {
+          latencyMs,
+          throttleRate: Number(args['throttle-rate']),
+          serverErrorRate: Number(args['server-error-rate']),
+          serverErrorStatus: 503,
+          retryAfterSeconds: Number(args['retry-after']),
+          seed,
+        },
+      );
+      report(faults, sandbox.ready.seeded);
+    }
+
+    console.log('\nTargets (DESIGN §10), run 1:');
+    const line = (what: string, target: string, ok: boolean) =>
+      console.log(`  ${what.padEnd(44)} (target ${target.padEnd(22)}) ${verdict(ok)}`);
+    line(
+      `wall time = ${cleanFigures.efficiency.toFixed(3)}× the ideal bound`,
+      `≤ ${TARGETS.efficiency}×`,
+      cleanFigures.efficiency <= TARGETS.efficiency,
+    );
+    line(
+      `ARM calls per association: max ${cleanFigures.perAssociationMax}`,
+      `≤ 2 + ${subscriptions} = ${2 + subscriptions}`,
+      cleanFigures.perAssociationMax <= 2 + subscriptions,
+    );
+    line(
+      `role definitions: ${roles.distinct} (tenant, ID) pairs, max ${roles.max} fetch`,
+      'once per ID per tenant',
+      roles.ok,
+    );
+    line(`peak RSS ${clean.run.peakRssMb.toFixed(0)} MB`, `≤ ${TARGETS.rssMb} MB`, clean.run.peakRssMb <= TARGETS.rssMb);
+    line(`wrong verdicts: ${clean.verdicts.wrong}`, '0', clean.verdicts.wrong === 0);
+    if (faults) {
+      console.log('Run 2 (faults):');
+      line(`wrong verdicts: ${faults.verdicts.wrong}`, '0', faults.verdicts.wrong === 0);
+      line(`peak RSS ${faults.run.peakRssMb.toFixed(0)} MB`, `≤ ${TARGETS.rssMb} MB`, faults.run.peakRssMb <= TARGETS.rssMb);
+      const faultRoles = roleDefinitionTarget(faults.calls, sandbox.ready.seeded);
+      line(`role definitions: max ${faultRoles.max} successful fetch`, 'once per ID per tenant', faultRoles.ok);
+    }
+  } finally {
+    await sandbox?.stop();
+    if (args.keep) console.log(`\nkept ${dbFile}`);
+    else rmSync(dir, { recursive: true, force: true });
+    clearTimeout(deadline);
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\nbench:health failed: ${(error as Error).stack ?? error}`);
+  killChildren();
+  process.exitCode = 1;
+}
