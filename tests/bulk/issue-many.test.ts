@@ -30,9 +30,11 @@ async function setup() {
     )
     .execute();
   const states = async () =>
-    (
-      await built.deps.db.selectFrom('invitations').select(['id', 'consultant_id', 'state']).execute()
-    ).reduce<Record<string, string>>((all, row) => ({ ...all, [row.id]: `${row.consultant_id}:${row.state}` }), {});
+    Object.fromEntries(
+      (await built.deps.db.selectFrom('invitations').select(['id', 'consultant_id', 'state']).execute()).map(
+        (row) => [row.id, `${row.consultant_id}:${row.state}`],
+      ),
+    );
   return { invitations: createInvitationService(built.deps), states };
 }
 
@@ -40,7 +42,11 @@ describe('issuing many invitations at once', () => {
   it('ends like issuing them one by one: one open link per consultant, the latest', async () => {
     const { invitations, states } = await setup();
     const earlier = await invitations.issue({ consultantId: 'b' });
-    const issued = await invitations.issueMany([{ consultantId: 'a' }, { consultantId: 'b' }, { consultantId: 'a' }]);
+    const issued = await invitations.issueMany([
+      { consultantId: 'a' },
+      { consultantId: 'b' },
+      { consultantId: 'a' },
+    ]);
     expect(issued).toHaveLength(3);
     expect(new Set(issued.map((i) => i.url)).size).toBe(3);
     expect(await states()).toEqual({
