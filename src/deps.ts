@@ -61,7 +61,9 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
   if (config.tokenEncryptionKeys.length === 0) throw new Error('TOKEN_ENCRYPTION_KEY is required');
   if (options.trustedCa) trustCertificateAuthority(options.trustedCa);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const db = openDatabase(config.database);
+  const db = openDatabase(config.database, {
+    onConnectionError: (err) => logger.warn({ err }, 'an idle database connection was closed; reconnecting'),
+  });
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   await syncLocations(db, config, (options.clock ?? systemClock).now());

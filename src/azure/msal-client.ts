@@ -1,6 +1,7 @@
 import { ConfidentialClientApplication, type Configuration, LogLevel } from '@azure/msal-node';
 import type { Logger } from '../platform/logger.ts';
 import type { AppCredential } from './app-credential.ts';
+import { createMsalNetworkClient } from './msal-network.ts';
 
 export interface MsalClientOptions {
   authorityHost: string;
@@ -23,6 +24,8 @@ export function createMsalClientFactory(options: MsalClientOptions) {
   const host = options.authorityHost.replace(/\/+$/, '');
   const knownAuthority = new URL(host).host;
   const metadata = new Map<string, Promise<string>>();
+  // One transport (and its keep-alive connections) for every short-lived client.
+  const networkClient = createMsalNetworkClient();
 
   const authorityMetadata = (tenant: string): Promise<string> => {
     let pending = metadata.get(tenant);
@@ -69,6 +72,7 @@ export function createMsalClientFactory(options: MsalClientOptions) {
         },
       },
       system: {
+        networkClient,
         loggerOptions: {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,

@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { sendDueReminders } from '../jobs/background.ts';
+import { loadConfigOrExit } from '../platform/config/load.ts';
 import { check } from './check.ts';
 import { withCliDeps } from './context.ts';
 import { invite } from './invite.ts';
+import { migrateToPostgres } from './migrate-to-postgres.ts';
 
 /** `npm run pal -- <command>`: the admin's command line, on the same composition root as the server. */
 const program = new Command('pal').description('PAL Manager command line').showHelpAfterError();
@@ -59,6 +61,20 @@ program
   .description('run the PAL health check now (progress bar, then a summary by verdict)')
   .action(async () => {
     process.exitCode = await withCliDeps((deps) => check(deps, process.stdout));
+  });
+
+program
+  .command('migrate-to-postgres')
+  .description('copy the embedded SQLite database into PostgreSQL, then compare row counts (safe to repeat)')
+  .requiredOption('--to <url>', 'the PostgreSQL database: postgres://user:password@host:5432/db')
+  .option('--from <url>', 'the SQLite database to copy, sqlite:<file> (default: DATABASE_URL)')
+  .option('--ca <file>', "the PostgreSQL server's CA certificate (PEM), for sslmode=verify-full")
+  .action(async (options: { to: string; from?: string; ca?: string }) => {
+    process.exitCode = await migrateToPostgres(
+      { to: options.to, from: options.from, ca: options.ca },
+      () => loadConfigOrExit('pal').database,
+      process.stdout,
+    );
   });
 
 program.parseAsync().catch((error: unknown) => {

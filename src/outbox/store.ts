@@ -83,17 +83,27 @@ export function createOutboxStore(db: Db) {
         .selectFrom(expired.unionAll(db.selectFrom(queued.as('queued')).select('queued.id')).as('due'))
         .select('due.id')
         .limit(limit);
-      return db
-        .updateTable('mail_outbox')
-        .set({
-          state: 'sending',
-          claimed_by: workerId,
-          claim_expires_at: new Date(now.getTime() + claimMs).toISOString(),
-          attempts: sql`attempts + 1`,
-        })
-        .where('id', 'in', due)
-        .returningAll()
-        .execute();
+      return (
+        db
+          .updateTable('mail_outbox')
+          .set({
+            state: 'sending',
+            claimed_by: workerId,
+            claim_expires_at: new Date(now.getTime() + claimMs).toISOString(),
+            attempts: sql`attempts + 1`,
+          })
+          .where('id', 'in', due)
+          // Checked again on the row itself: on PostgreSQL a concurrent sender may have claimed it between
+          // the subquery and this update; the re-check (after its lock is released) then leaves it alone.
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', at)]),
+              eb.and([eb('state', '=', 'sending'), eb('claim_expires_at', '<=', at)]),
+            ]),
+          )
+          .returningAll()
+          .execute()
+      );
     },
 
     /**

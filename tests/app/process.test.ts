@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { processDatabaseUrl } from '../support/test-database.ts';
 
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 const workDir = mkdtempSync(join(tmpdir(), 'pal-process-'));
@@ -46,12 +47,12 @@ describe('the server process', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('serves the sandbox, then shuts down cleanly on SIGTERM', async () => {
+  it('serves the sandbox, then shuts down cleanly on SIGTERM, closing the database', async () => {
     const proc = run({
       PORT: '0',
       SANDBOX_PORT: '0',
       DATA_DIR: join(workDir, 'data'),
-      DATABASE_URL: `sqlite:${join(workDir, 'data', 'pal.db')}`,
+      DATABASE_URL: processDatabaseUrl(join(workDir, 'data', 'pal.db')),
     });
     await waitFor(() => proc.output().stdout.includes('running as the SANDBOX'));
     proc.child.kill('SIGTERM');

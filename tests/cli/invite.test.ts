@@ -4,18 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { processDatabaseUrl } from '../support/test-database.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 
+/** One database per data folder: its SQLite file, or a PostgreSQL schema on the PostgreSQL pass. */
+const databases = new Map<string, string>();
+
 /** The CLI as an admin runs it, against its own data folder (sandbox configuration, mail to the outbox). */
 async function pal(dir: string, ...args: string[]) {
+  if (!databases.has(dir)) databases.set(dir, processDatabaseUrl(join(dir, 'data', 'pal.db')));
   return run(process.execPath, [CLI, ...args], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
       DATA_DIR: join(dir, 'data'),
-      DATABASE_URL: `sqlite:${join(dir, 'data', 'pal.db')}`,
+      DATABASE_URL: databases.get(dir)!,
       LOG_LEVEL: 'error',
     },
   }).catch((error: { stdout: string; stderr: string; code: number }) => ({ ...error, failed: true }));

@@ -7,13 +7,19 @@ import { type BuildOptions, buildDeps, type Deps } from '../../src/deps.ts';
 import { manualClock } from '../../src/platform/clock.ts';
 import { type Config, parseConfig } from '../../src/platform/config/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { isolatedDatabaseUrl } from './test-database.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
-/** A configuration for component tests: sandbox defaults, an in-memory database, quiet logs. */
+/**
+ * A configuration for component tests: sandbox defaults, a database of its own (in-memory SQLite, or a
+ * throwaway PostgreSQL schema when `TEST_DATABASE_URL` is set), quiet logs.
+ */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const result = parseConfig({
-    DATABASE_URL: 'sqlite::memory:',
+    DATABASE_URL: isolatedDatabaseUrl(),
+    // Small pools: a test app needs few connections, and parallel test files share max_connections.
+    DATABASE_POOL_SIZE: '4',
     LOG_LEVEL: 'silent',
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
     // Mail written to an outbox folder must not land in the working tree.

@@ -1,2 +1,2 @@
-export type { Config, DatabaseConfig, EncryptionKey } from './schema.ts';
-export { parseConfig } from './schema.ts';
+export type { Config, DatabaseConfig, EncryptionKey, PostgresConfig } from './schema.ts';
+export { parseConfig, parseDatabaseUrl } from './schema.ts';

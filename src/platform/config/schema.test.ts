@@ -146,8 +146,53 @@ describe('database URLs', () => {
     expect(parseDatabaseUrl('postgres://pal@db.internal/pal')).toEqual({
       kind: 'postgres',
       url: 'postgres://pal@db.internal/pal',
+      sslMode: 'disable',
+      schema: undefined,
     });
     expect(typeof parseDatabaseUrl('sqlite:')).toBe('string');
+  });
+
+  it('takes sslmode and schema out of a postgres URL, keeping the rest for pg', () => {
+    expect(
+      parseDatabaseUrl(
+        'postgresql://pal:s%40cret@db.internal:6432/pal?sslmode=verify-full&schema=pal&application_name=x',
+      ),
+    ).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://pal:s%40cret@db.internal:6432/pal?application_name=x',
+      sslMode: 'verify-full',
+      schema: 'pal',
+    });
+  });
+
+  it('refuses TLS settings it would not honour, without echoing the password', () => {
+    const prefer = problems({ DATABASE_URL: 'postgres://pal:hunter2@db/pal?sslmode=prefer' });
+    expect(prefer).toEqual([
+      'DATABASE_URL: sslmode=prefer is not supported: use disable, require, verify-ca or verify-full',
+    ]);
+    expect(problems({ DATABASE_URL: 'postgres://db/pal?sslrootcert=/ca.pem' })[0]).toMatch(
+      /DATABASE_CA_PATH/,
+    );
+    expect(problems({ DATABASE_URL: 'postgres://db/pal?schema=Pal-Prod' })[0]).toMatch(/schema=/);
+  });
+
+  it('sizes the pool and reads the CA path, which only makes sense over TLS', () => {
+    const result = parseConfig({
+      DATABASE_URL: 'postgres://db/pal?sslmode=verify-full',
+      DATABASE_POOL_SIZE: '25',
+      DATABASE_CA_PATH: '/etc/ssl/pal-db-ca.pem',
+    });
+    expect(result.ok && result.config.database).toMatchObject({
+      kind: 'postgres',
+      poolSize: 25,
+      caPath: '/etc/ssl/pal-db-ca.pem',
+    });
+    const defaults = parseConfig({ DATABASE_URL: 'postgres://db/pal' });
+    expect(defaults.ok && defaults.config.database).toMatchObject({ poolSize: 10, caPath: undefined });
+    expect(problems({ DATABASE_URL: 'postgres://db/pal', DATABASE_CA_PATH: '/ca.pem' })).toEqual([
+      'DATABASE_CA_PATH: only used over TLS; add sslmode=verify-full to the postgres:// DATABASE_URL',
+    ]);
+    expect(problems({ DATABASE_POOL_SIZE: '0' })[0]).toMatch(/^DATABASE_POOL_SIZE: /);
   });
 });
 

@@ -4,7 +4,23 @@ import { z } from 'zod';
 import { isPartnerIdShape, type PartnerLocation, parseLocationList } from './partner-ids.ts';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults.ts';
 
-export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | PostgresConfig;
+
+/** libpq's `sslmode` values we can honour (`prefer` and `allow` would need a silent fallback). */
+export type PostgresSslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+
+export interface PostgresConfig {
+  kind: 'postgres';
+  /** The URL as pg reads it: `sslmode` and `schema` are taken out (we apply them ourselves). */
+  url: string;
+  sslMode: PostgresSslMode;
+  /** `?schema=` in the URL: PAL Manager's tables live there (created if missing) instead of `public`. */
+  schema: string | undefined;
+  /** Connections this instance may hold: instances × pool size must stay under `max_connections`. */
+  poolSize: number;
+  /** PEM of the certificate authority that signed the server's certificate (`DATABASE_CA_PATH`). */
+  caPath: string | undefined;
+}
 
 export interface EncryptionKey {
   /** Stored beside each ciphertext so an old key can still decrypt after rotation. */
@@ -48,6 +64,8 @@ export interface Config {
   sandbox: { enabled: boolean; port: number };
 }
 
+const DEFAULT_DATABASE_URL = 'sqlite:data/pal-manager.db';
+
 const optionalText = z
   .string()
   .trim()
@@ -86,11 +104,13 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .trim()
-    .default('sqlite:data/pal-manager.db')
+    .default(DEFAULT_DATABASE_URL)
     .superRefine((value, ctx) => {
       const parsed = parseDatabaseUrl(value);
       if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
     }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_CA_PATH: optionalText,
   DATA_DIR: z.string().trim().min(1).default('data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AZURE_TENANT_ID: optionalText,
@@ -174,6 +194,14 @@ function crossProblems(env: RawEnv): string[] {
       );
     }
   }
+  if (present(env, 'DATABASE_CA_PATH')) {
+    const target = parseDatabaseUrl(env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL);
+    if (typeof target !== 'string' && (target.kind === 'sqlite' || target.sslMode === 'disable')) {
+      problems.push(
+        'DATABASE_CA_PATH: only used over TLS; add sslmode=verify-full to the postgres:// DATABASE_URL',
+      );
+    }
+  }
   const globalId = env.PARTNER_GLOBAL_ID?.trim() || (sandbox ? SANDBOX_DEFAULTS.globalId : undefined);
   const locations = env.PARTNER_LOCATION_IDS?.trim() || (sandbox ? SANDBOX_DEFAULTS.locations : undefined);
   if (locations !== undefined) {
@@ -198,22 +226,46 @@ function isSandbox(env: Pick<Env, 'SANDBOX' | 'AZURE_CLIENT_ID'>): boolean {
   return env.SANDBOX ?? !env.AZURE_CLIENT_ID;
 }
 
+type DatabaseTarget = { kind: 'sqlite'; file: string } | Omit<PostgresConfig, 'poolSize' | 'caPath'>;
+
 /** Returns the parsed database target, or a sentence saying what is wrong (without echoing credentials). */
-export function parseDatabaseUrl(raw: string): DatabaseConfig | string {
+export function parseDatabaseUrl(raw: string): DatabaseTarget | string {
   if (raw.startsWith('sqlite:')) {
     const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     return file ? { kind: 'sqlite', file } : 'sqlite: needs a file, e.g. sqlite:data/pal-manager.db';
   }
-  if (/^postgres(ql)?:\/\//.test(raw)) {
-    try {
-      new URL(raw);
-      return { kind: 'postgres', url: raw };
-    } catch {
-      return 'is not a valid postgres:// URL';
-    }
-  }
+  if (/^postgres(ql)?:\/\//.test(raw)) return parsePostgresUrl(raw);
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(raw)?.[0] ?? raw.slice(0, 20);
   return `use sqlite:<file> or postgres://user@host/db (got ${JSON.stringify(scheme)}…)`;
+}
+
+const SSL_MODES: readonly string[] = ['disable', 'require', 'verify-ca', 'verify-full'];
+
+/**
+ * Takes `sslmode` and `schema` out of the URL: pg would read `sslmode` its own way (treating `require`
+ * as `verify-full`, with a warning), and `schema` is ours. Certificate files go in DATABASE_CA_PATH,
+ * not in the URL, so they are read in one place.
+ */
+function parsePostgresUrl(raw: string): DatabaseTarget | string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'is not a valid postgres:// URL';
+  }
+  const sslMode = url.searchParams.get('sslmode') ?? 'disable';
+  if (!SSL_MODES.includes(sslMode))
+    return `sslmode=${sslMode} is not supported: use disable, require, verify-ca or verify-full`;
+  for (const key of ['sslrootcert', 'sslcert', 'sslkey', 'ssl', 'uselibpqcompat']) {
+    if (url.searchParams.has(key))
+      return `${key} in the URL is not supported: use sslmode=… and DATABASE_CA_PATH for the server's CA`;
+  }
+  const schema = url.searchParams.get('schema') ?? undefined;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    return 'schema= must be a lower-case name (letters, digits, _)';
+  url.searchParams.delete('sslmode');
+  url.searchParams.delete('schema');
+  return { kind: 'postgres', url: url.toString(), sslMode: sslMode as PostgresSslMode, schema };
 }
 
 /**
@@ -263,6 +315,11 @@ export function parseConfig(env: RawEnv): ConfigResult {
   return { ok: true, config: toConfig(parsed.data) };
 }
 
+function toDatabaseConfig(target: DatabaseTarget, env: Env): DatabaseConfig {
+  if (target.kind === 'sqlite') return target;
+  return { ...target, poolSize: env.DATABASE_POOL_SIZE, caPath: env.DATABASE_CA_PATH };
+}
+
 function toConfig(env: Env): Config {
   const sandbox = isSandbox(env);
   const globalId = env.PARTNER_GLOBAL_ID ?? SANDBOX_DEFAULTS.globalId;
@@ -271,7 +328,7 @@ function toConfig(env: Env): Config {
   return {
     port: env.PORT,
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
-    database: parseDatabaseUrl(env.DATABASE_URL) as DatabaseConfig,
+    database: toDatabaseConfig(parseDatabaseUrl(env.DATABASE_URL) as DatabaseTarget, env),
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     azure: {
