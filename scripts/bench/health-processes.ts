@@ -99,7 +99,12 @@ export async function startSandboxProcess<Ready>(
 }
 
 /** Runs `file` with `input` as JSON on stdin; resolves with its last stdout line, parsed. */
-export function runJsonChild<T>(file: string, input: unknown, timeoutMs: number, nodeArgs: string[] = []): Promise<T> {
+export function runJsonChild<T>(
+  file: string,
+  input: unknown,
+  timeoutMs: number,
+  nodeArgs: string[] = [],
+): Promise<T> {
   const child = node(file, [], nodeArgs);
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -115,7 +120,7 @@ export function runJsonChild<T>(file: string, input: unknown, timeoutMs: number,
       clearTimeout(timer);
       const lines = stdout.trim().split('\n');
       const last = lines.pop();
-      // Anything else the child printed (e.g. `--trace-gc` with --run-node-args) goes to stderr.
+      // Anything else the child printed (e.g. `--trace-gc` in --node-flags) goes to stderr.
       if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
       if (code === 0 && last) resolve(JSON.parse(last) as T);
       else reject(new Error(`${file}: exited with ${signal ?? code}`));

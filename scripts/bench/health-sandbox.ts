@@ -21,7 +21,11 @@ import { addBulkConsultants } from '../../src/sandbox/control/bulk.ts';
 import { codeStoreFor } from '../../src/sandbox/identity/codes.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { BUILTIN_ROLES } from '../../src/sandbox/world/builtin-roles.ts';
-import type { SandboxRoleAssignment, SandboxRoleDefinition, WorldState } from '../../src/sandbox/world/model.ts';
+import type {
+  SandboxRoleAssignment,
+  SandboxRoleDefinition,
+  WorldState,
+} from '../../src/sandbox/world/model.ts';
 import { SEED } from '../../src/sandbox/world/seed.ts';
 
 /** Who each association is in the world, and what the check must find. */
@@ -175,7 +179,8 @@ function seed(state: WorldState, partnerId: string, options: { healthyOnly: bool
         strip.add(identity.objectId);
       }
       // The check reads a custom role's definition when an identity that gets a token holds it.
-      const custom = scenario === 'custom' ? roles.operator.id : scenario === 'auditor' ? roles.auditor.id : undefined;
+      const custom =
+        scenario === 'custom' ? roles.operator.id : scenario === 'auditor' ? roles.auditor.id : undefined;
       if (custom && !perUser) {
         const used = customRoles[identity.tenantId] ?? [];
         if (!used.includes(custom)) used.push(custom);
@@ -188,7 +193,11 @@ function seed(state: WorldState, partnerId: string, options: { healthyOnly: bool
         objectId: identity.objectId,
         scenario: perUser ?? scenario,
         expected:
-          perUser === 'disabled' ? 'account_revoked' : perUser === 'mfa' ? 'reauth_required' : EXPECTED[scenario]!,
+          perUser === 'disabled'
+            ? 'account_revoked'
+            : perUser === 'mfa'
+              ? 'reauth_required'
+              : EXPECTED[scenario]!,
         visibleSubscriptions: scenario === 'no_access' ? 0 : subscriptionsPerTenant,
         tokenFails: perUser !== undefined,
       });

@@ -105,5 +105,9 @@ await forEachBounded(input.codes, input.concurrency, async ({ userId, code }) =>
     .execute();
 });
 await closeDeps(deps);
-const summary = { seconds: (performance.now() - started) / 1000, failed: failures.length, failures: failures.slice(0, 5) };
+const summary = {
+  seconds: (performance.now() - started) / 1000,
+  failed: failures.length,
+  failures: failures.slice(0, 5),
+};
 process.stdout.write(`${JSON.stringify(summary)}\n`, () => process.exit(0));

@@ -38,19 +38,21 @@ const SDK_BEARER_POLICY = 'bearerTokenAuthenticationPolicy';
  * cache one token for every later request of the client, so it is swapped for one that signs each
  * request with the token of the call it belongs to, and refuses a request that has none.
  */
-function callerBearer(pipeline: Pipeline, current: AsyncLocalStorage<BearerToken>): void {
+function callerBearer(pipeline: Pipeline, current: AsyncLocalStorage<string>): void {
   if (pipeline.removePolicy({ name: SDK_BEARER_POLICY }).length === 0) {
     throw new Error(`the Azure SDK pipeline has no ${SDK_BEARER_POLICY} to replace`);
   }
   pipeline.addPolicy({
     name: 'callerBearerTokenPolicy',
     sendRequest(request, next) {
-      const token = current.getStore();
-      if (!token) throw new Error('a Resource Manager request outside of a call with a token');
+      const authorization = current.getStore();
+      if (!authorization) throw new Error('a Resource Manager request outside of a call with a token');
       if (!request.url.toLowerCase().startsWith('https://')) {
-        throw new Error('Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.');
+        throw new Error(
+          'Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.',
+        );
       }
-      request.headers.set('Authorization', `Bearer ${token.token}`);
+      request.headers.set('Authorization', authorization);
       return next(request);
     },
   });
@@ -76,7 +78,17 @@ export function createArmClient(options: ArmClientOptions): ResourceManager {
     credentialScopes: ['https://management.azure.com/.default'],
     retryOptions: options.retry ?? { maxRetries: 3 },
   };
-  const callerToken = new AsyncLocalStorage<BearerToken>();
+  // The call's `Authorization` header value, built once per token (an association's calls share one).
+  const callerToken = new AsyncLocalStorage<string>();
+  const headers = new WeakMap<BearerToken, string>();
+  const authorizationOf = (token: BearerToken) => {
+    let header = headers.get(token);
+    if (header === undefined) {
+      header = `Bearer ${token.token}`;
+      headers.set(token, header);
+    }
+    return header;
+  };
   const partnerClient = new ACEProvisioningManagementPartnerAPI(noCredential, common);
   const subscriptionClient = new SubscriptionClient(noCredential, common);
   // Role assignments are listed by scope, so one client serves every subscription; the client's own
@@ -89,7 +101,8 @@ export function createArmClient(options: ArmClientOptions): ResourceManager {
   for (const client of [partnerClient, subscriptionClient, authorizationClient])
     callerBearer(client.pipeline, callerToken);
   /** Runs one call (paging included) with `token` signing its requests. */
-  const as = <T>(token: BearerToken, call: () => Promise<T>) => attempt(() => callerToken.run(token, call));
+  const as = <T>(token: BearerToken, call: () => Promise<T>) =>
+    attempt(() => callerToken.run(authorizationOf(token), call));
 
   const toLink = (response: {
     partnerId?: string;

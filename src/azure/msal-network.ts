@@ -63,7 +63,11 @@ export function createMsalNetworkClient(): INetworkModule {
               );
               return;
             }
-            resolve({ headers: headerRecord(response.headers), body: parsed, status: response.statusCode ?? 0 });
+            resolve({
+              headers: headerRecord(response.headers),
+              body: parsed,
+              status: response.statusCode ?? 0,
+            });
           });
         },
       );
