@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../platform/clock.ts';
+import { claimBrowserBound } from '../platform/crypto/browser-bound.ts';
 import type { SealedBox } from '../platform/crypto/sealed-box.ts';
 import type { TokenHasher } from '../platform/crypto/secret-tokens.ts';
 import type { Db } from '../platform/db/connection.ts';
@@ -81,27 +82,27 @@ export function createAttemptStore(deps: {
         .selectAll()
         .where('state_hash', 'in', deps.tokenHasher.candidates(state))
         .executeTakeFirst();
-      if (!row) return { ok: false, reason: 'unknown' };
-      if (!browserSecret || !deps.tokenHasher.candidates(browserSecret).includes(row.browser_hash)) {
-        return { ok: false, reason: 'other_browser' };
-      }
-      const now = deps.clock.now().toISOString();
-      if (row.used_at) return { ok: false, reason: 'used' };
-      if (row.expires_at <= now) return { ok: false, reason: 'expired' };
-      const claimed = await deps.db
-        .updateTable('auth_attempts')
-        .set({ used_at: now })
-        .where('id', '=', row.id)
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return { ok: false, reason: 'used' };
-      const secrets = deps.sealedBox.open({ keyId: row.key_id, data: row.secrets }, secretsContext(row.id));
+      const claimed = await claimBrowserBound(row, browserSecret, deps, async (id, at) => {
+        const result = await deps.db
+          .updateTable('auth_attempts')
+          .set({ used_at: at })
+          .where('id', '=', id)
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      });
+      if (!claimed.ok) return claimed;
+      const used = claimed.row;
+      const secrets = deps.sealedBox.open(
+        { keyId: used.key_id, data: used.secrets },
+        secretsContext(used.id),
+      );
       if (!secrets) return { ok: false, reason: 'unknown' };
       return {
         ok: true,
-        id: row.id,
-        invitationId: row.invitation_id,
-        authority: row.authority,
+        id: used.id,
+        invitationId: used.invitation_id,
+        authority: used.authority,
         secrets: JSON.parse(secrets),
       };
     },

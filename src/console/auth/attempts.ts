@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
+import { claimBrowserBound } from '../../platform/crypto/browser-bound.ts';
 import type { SealedBox } from '../../platform/crypto/sealed-box.ts';
 import type { TokenHasher } from '../../platform/crypto/secret-tokens.ts';
 import type { Db } from '../../platform/db/connection.ts';
@@ -65,24 +66,23 @@ export function createConsoleSignIns(deps: {
         .selectAll()
         .where('state_hash', 'in', deps.tokenHasher.candidates(state))
         .executeTakeFirst();
-      if (!row) return { ok: false, reason: 'unknown' };
-      if (!browserSecret || !deps.tokenHasher.candidates(browserSecret).includes(row.browser_hash)) {
-        return { ok: false, reason: 'other_browser' };
-      }
-      const now = deps.clock.now().toISOString();
-      if (row.used_at) return { ok: false, reason: 'used' };
-      if (row.expires_at <= now) return { ok: false, reason: 'expired' };
-      const claimed = await deps.db
-        .updateTable('console_sign_ins')
-        .set({ used_at: now })
-        .where('id', '=', row.id)
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return { ok: false, reason: 'used' };
-      const opened = deps.sealedBox.open({ keyId: row.key_id, data: row.secrets }, context(row.id));
+      const claimed = await claimBrowserBound(row, browserSecret, deps, async (id, at) => {
+        const result = await deps.db
+          .updateTable('console_sign_ins')
+          .set({ used_at: at })
+          .where('id', '=', id)
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      });
+      if (!claimed.ok) return claimed;
+      const opened = deps.sealedBox.open(
+        { keyId: claimed.row.key_id, data: claimed.row.secrets },
+        context(claimed.row.id),
+      );
       if (!opened) return { ok: false, reason: 'unknown' };
       const secrets = JSON.parse(opened) as { codeVerifier: string; nonce: string };
-      return { ok: true, returnTo: row.return_to, ...secrets };
+      return { ok: true, returnTo: claimed.row.return_to, ...secrets };
     },
   };
 }
