@@ -10,6 +10,7 @@ import { text } from 'node:stream/consumers';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { closeDeps } from '../../src/deps.ts';
 import { startHealthRun } from '../../src/health/index.ts';
+import { peakRss } from './health-memory.ts';
 import { buildBenchDeps, type SandboxInfo } from './health-service.ts';
 
 export interface RunInput {
@@ -44,7 +45,7 @@ export interface RunResult {
 }
 
 const input = JSON.parse(await text(process.stdin)) as RunInput;
-const deps = await buildBenchDeps({ ...input, concurrency: input.concurrency });
+const deps = await buildBenchDeps(input);
 
 // Time every call through the two ports (a wrapper per method; the adapters themselves are untouched).
 const phases: PhaseTimes = {};
@@ -103,7 +104,7 @@ const handle = await startHealthRun(deps, { trigger: 'cli' });
 const report = await handle.finished;
 const wallSeconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const peakRssMb = peakRss();
 clearInterval(sampler);
 sample();
 delay.disable();

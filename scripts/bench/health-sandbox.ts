@@ -27,6 +27,7 @@ import type {
   WorldState,
 } from '../../src/sandbox/world/model.ts';
 import { SEED } from '../../src/sandbox/world/seed.ts';
+import { peakRss } from './health-memory.ts';
 
 /** Who each association is in the world, and what the check must find. */
 export interface SeededAssociation {
@@ -316,7 +317,7 @@ const commands: Record<string, (input: Record<string, unknown>) => unknown> = {
       connections: stats.connections,
       perIdentity: Object.fromEntries(stats.perIdentity),
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakRssMb: peakRss(),
     };
   },
 };
