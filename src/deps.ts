@@ -7,6 +7,7 @@ import { trustCertificateAuthority } from './azure/trust.ts';
 import { consoleCallbackUrl } from './console/auth/callback-url.ts';
 import { createRunNotifier } from './health/notify/index.ts';
 import { noRunFinishedHook, type RunFinishedHook } from './health/report.ts';
+import { createJobQueue, type JobQueue } from './jobs/index.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { createSignal, type Signal } from './outbox/signal.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -14,6 +15,7 @@ import type { Config } from './platform/config/index.ts';
 import { createSealedBox, type SealedBox } from './platform/crypto/sealed-box.ts';
 import { createTokenHasher, type TokenHasher } from './platform/crypto/secret-tokens.ts';
 import { type Db, migrateToLatest, openDatabase } from './platform/db/connection.ts';
+import { newInstanceId } from './platform/instance.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { createTemplates, type Templates } from './platform/templates.ts';
@@ -41,6 +43,10 @@ export interface Deps {
   lifecycle: { isShuttingDown(): boolean; markShuttingDown(): void };
   /** Told about every finished health-check run (the notifications plug in here; a no-op by default). */
   health: { onRunFinished: RunFinishedHook };
+  /** Background jobs shared by the instances (pg-boss on PostgreSQL, in-process otherwise). */
+  jobs: JobQueue;
+  /** This process among the instances on one database. */
+  instanceId: string;
 }
 
 export interface BuildOptions {
@@ -54,6 +60,8 @@ export interface BuildOptions {
   armRetry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
   /** Replaces the default (no-op) hook called after each health-check run. */
   onRunFinished?: RunFinishedHook;
+  /** A job queue to use instead of the configured one. */
+  jobs?: JobQueue;
 }
 
 /** The composition root: server, scheduler and CLI all start here. */
@@ -107,6 +115,8 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
       },
     },
     health: { onRunFinished: options.onRunFinished ?? noRunFinishedHook },
+    jobs: options.jobs ?? createJobQueue(config, logger),
+    instanceId: newInstanceId(),
   };
   // The notifier needs the finished deps (outbox, mail, invitations), so it is plugged in last.
   if (!options.onRunFinished) deps.health.onRunFinished = createRunNotifier(deps);
@@ -135,6 +145,7 @@ async function syncLocations(db: Db, config: Config, now: Date): Promise<void> {
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.jobs.stop();
   await deps.mail.close();
   await deps.db.destroy();
 }

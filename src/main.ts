@@ -19,8 +19,8 @@ async function main(): Promise<void> {
   const sandbox = config.sandbox.enabled ? await prepareSandbox(config, logger) : undefined;
   if (sandbox) config = sandbox.config;
 
-  const deps = await buildDeps(config, { logger, trustedCa: sandbox?.running.caPem });
-  const demo = sandbox ? await prepareDemo(deps, sandbox.running.world) : [];
+  const deps = await buildDeps(config, { logger, trustedCa: sandbox?.caPem });
+  const demo = sandbox?.running ? await prepareDemo(deps, sandbox.running.world) : [];
   const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, (error?: Error) =>
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     await background.stop();
-    await sandbox?.running.close();
+    await sandbox?.running?.close();
     await closeDeps(deps);
     logger.info('stopped');
     process.exit(0);

@@ -9,12 +9,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { text } from 'node:stream/consumers';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { closeDeps } from '../../src/deps.ts';
-import { startHealthRun } from '../../src/health/index.ts';
+import { startHealthRun, waitForRun } from '../../src/health/index.ts';
 import { peakRss } from './health-memory.ts';
 import { buildBenchDeps, type SandboxInfo } from './health-service.ts';
 
 export interface RunInput {
   sandbox: SandboxInfo;
+  databaseUrl: string;
+  /** The SQLite file the verdicts are read back from. */
   dbFile: string;
   dataDir: string;
   concurrency: number;
@@ -101,7 +103,7 @@ const startRssMb = process.memoryUsage.rss() / 2 ** 20;
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const handle = await startHealthRun(deps, { trigger: 'cli' });
-const report = await handle.finished;
+const report = await waitForRun(deps, handle.runId);
 const wallSeconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 const peakRssMb = peakRss();

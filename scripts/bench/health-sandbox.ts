@@ -18,7 +18,7 @@ import { SANDBOX_DEFAULTS } from '../../src/platform/config/sandbox-defaults.ts'
 import { createLogger } from '../../src/platform/logger.ts';
 import { armTime } from '../../src/sandbox/arm/time.ts';
 import { addBulkConsultants } from '../../src/sandbox/control/bulk.ts';
-import { codeStoreFor } from '../../src/sandbox/identity/codes.ts';
+import { issueSignInCodes, type SignInPlan } from '../../src/sandbox/linked-consultants.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { BUILTIN_ROLES } from '../../src/sandbox/world/builtin-roles.ts';
 import type {
@@ -274,20 +274,8 @@ let cpuMark = process.cpuUsage();
 const commands: Record<string, (input: Record<string, unknown>) => unknown> = {
   /** Authorization codes as the account picker would issue them, one per consultant (home tenant). */
   codes(input) {
-    const store = codeStoreFor(sandbox.context);
-    return seeded.consultants.map((c) => ({
-      userId: c.userId,
-      code: store.issue({
-        clientId: SANDBOX_DEFAULTS.clientId,
-        redirectUri: String(input.redirectUri),
-        codeChallenge: String(input.codeChallenge),
-        nonce: String(input.nonce),
-        userId: c.userId,
-        tenantId: seeded.partnerTenantId,
-        scopes: input.scopes as string[],
-        issuedAt: new Date(),
-      }),
-    }));
+    const userIds = seeded.consultants.map((c) => c.userId);
+    return issueSignInCodes(sandbox.context, userIds, input.plan as SignInPlan, seeded.partnerTenantId);
   },
   /** After the sign-ins: disable some accounts and make others need MFA. */
   userScenarios() {

@@ -1,7 +1,7 @@
 /**
  * The service side of `npm run bench:health`, as `npm start` builds it against the sandbox: only the
  * authority host, the Resource Manager endpoint, the app secret and the trusted CA point at the
- * simulation. The setup and the measured runs (separate processes) open the same SQLite file.
+ * simulation. The setup and the measured runs (separate processes) open the same database.
  */
 import { buildDeps, type Deps } from '../../src/deps.ts';
 import { parseConfig } from '../../src/platform/config/index.ts';
@@ -18,12 +18,13 @@ export const BENCH_PUBLIC_BASE_URL = 'http://localhost:3000';
 
 export async function buildBenchDeps(options: {
   sandbox: SandboxInfo;
-  dbFile: string;
+  /** `sqlite:<file>` or a postgres:// URL. */
+  databaseUrl: string;
   dataDir: string;
   concurrency?: number;
 }): Promise<Deps> {
   const parsed = parseConfig({
-    DATABASE_URL: `sqlite:${options.dbFile}`,
+    DATABASE_URL: options.databaseUrl,
     DATA_DIR: options.dataDir,
     LOG_LEVEL: 'silent',
     PUBLIC_BASE_URL: BENCH_PUBLIC_BASE_URL,

@@ -1,19 +1,3 @@
-/**
- * `npm run bench:health` (DESIGN §10): the health check of N associations × S subscriptions against
- * the sandbox at a fixed per-call Resource Manager latency, then the same run with 429s (with
- * Retry-After) and 503s. A benchmark, not a test: it exits 0 on a missed target (1 only if a run broke).
- *
- *   npm run bench:health -- [--associations 5000] [--tenants 5] [--subscriptions 3] [--latency-ms 20]
- *                           [--concurrency 16] [--throttle-rate 0.10] [--server-error-rate 0.02]
- *                           [--retry-after 1] [--seed 1] [--healthy-only] [--skip-faults] [--timeout 1200]
- *                           [--node-flags "--max-semi-space-size=16"] [--sandbox-node-flags "…"] [--keep]
- *
- * Three kinds of process, so that each figure is someone's own: the sandbox (world, identity platform,
- * Resource Manager, call counters), the setup (consultants, associations and a real MSAL sign-in per
- * consultant; not measured) and one fresh process per measured run (the service: `startHealthRun`).
- * They share the machine's CPUs, as a service and Azure do not: the sandbox's CPU time is reported.
- */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +5,7 @@ import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { trustCertificateAuthority } from '../../src/azure/trust.ts';
 import type { ArmCallSnapshot } from '../../src/sandbox/arm/calls.ts';
+import { newSignInPlan } from '../../src/sandbox/linked-consultants.ts';
 import { killChildren, runJsonChild, type SandboxProcess, startSandboxProcess } from './health-processes.ts';
 import type { RunInput, RunResult } from './health-run.ts';
 import type { SeededWorld } from './health-sandbox.ts';
@@ -391,21 +376,15 @@ async function main(): Promise<void> {
     await control(sandbox.ready, 'PATCH', '/knobs', { latencyMs: 0, throttleRate: 0, serverErrorRate: 0 });
 
     // Setup (not measured): rows in the database and one real MSAL sign-in per consultant.
-    const verifier = randomBytes(32).toString('base64url');
-    const pkce = { verifier, nonce: randomBytes(16).toString('hex'), state: randomBytes(16).toString('hex') };
-    const codes = await sandbox.command<{ userId: string; code: string }[]>('codes', {
-      redirectUri: `${BENCH_PUBLIC_BASE_URL}/auth/callback`,
-      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
-      nonce: pkce.nonce,
-      scopes: ['https://management.azure.com/user_impersonation', 'offline_access', 'openid', 'profile'],
-    });
+    const plan = newSignInPlan(BENCH_PUBLIC_BASE_URL);
+    const codes = await sandbox.command<{ userId: string; code: string }[]>('codes', { plan });
     const setupInput: SetupInput = {
       sandbox: info,
-      dbFile,
+      databaseUrl: `sqlite:${dbFile}`,
       dataDir: dir,
       seeded: sandbox.ready.seeded,
       codes,
-      pkce,
+      plan,
       concurrency: 16,
     };
     const setup = await runJsonChild<{ seconds: number; failed: number; failures: string[] }>(
@@ -421,7 +400,13 @@ async function main(): Promise<void> {
         `${int(consultants)} consultants signed in through MSAL in ${setup.seconds.toFixed(1)} s`,
     );
 
-    const input: RunInput = { sandbox: info, dbFile, dataDir: dir, concurrency };
+    const input: RunInput = {
+      sandbox: info,
+      databaseUrl: `sqlite:${dbFile}`,
+      dbFile,
+      dataDir: dir,
+      concurrency,
+    };
     const seed = Number(args.seed);
     const clean = await measure(`Run 1 — ${latencyMs} ms per ARM call, no faults`, sandbox, input, {
       latencyMs,

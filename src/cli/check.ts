@@ -1,30 +1,22 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deps } from '../deps.ts';
-import { startHealthRun } from '../health/index.ts';
+import { startHealthRun, waitForRun } from '../health/index.ts';
 import type { RunReport } from '../health/report.ts';
 import { createRunViews, type RunView } from '../health/runs.ts';
+import { createHealthStore } from '../health/store.ts';
 import { VERDICTS } from '../pal/verdicts.ts';
 import { runProgressReporter } from './progress.ts';
 
 /**
- * `pal check`: runs the health check in this process with a progress bar, then prints the verdicts as
- * a table and what changed. When a run is already going (the server's schedule, an admin) it follows
- * that one instead of starting another. Exit code 1 when the run failed.
+ * `pal check`: starts a health-check run (or follows the one already going: the server's schedule, an
+ * admin) with a progress bar, then prints the verdicts as a table and what changed. This process works
+ * the run's checks too, beside any servers on the same database. Exit code 1 when the run failed.
  */
 export async function check(deps: Deps, out: NodeJS.WritableStream): Promise<number> {
   const views = createRunViews(deps.db);
   const reporter = runProgressReporter('Checking');
-  const handle = await startHealthRun(deps, {
-    trigger: 'cli',
-    onProgress: ({ done, total }) => reporter.update(done, total),
-  });
-  let report: RunReport | undefined;
-  if (handle.started) {
-    report = await handle.finished;
-  } else {
-    out.write(`A health check is already running (run ${handle.runId}); following it.\n`);
-    await follow(views, handle.runId, reporter);
-  }
+  const handle = await startHealthRun(deps, { trigger: 'cli' });
+  if (!handle.started) out.write(`A health check is already running (run ${handle.runId}); following it.\n`);
+  const report = await follow(deps, handle.runId, reporter);
   reporter.stop();
 
   const run = await views.get(handle.runId);
@@ -37,17 +29,25 @@ export async function check(deps: Deps, out: NodeJS.WritableStream): Promise<num
   return run.state === 'completed' ? 0 : 1;
 }
 
-/** Another process's run: read its progress from the database until it ends. */
+/** Waits for the run to end, moving the progress bar from the database (any instance may do the work). */
 async function follow(
-  views: ReturnType<typeof createRunViews>,
+  deps: Deps,
   runId: string,
   reporter: ReturnType<typeof runProgressReporter>,
-) {
-  for (;;) {
-    const run = await views.get(runId);
-    if (run?.state !== 'running') return;
-    if (run.total !== null) reporter.update(run.done, run.total);
-    await sleep(500);
+): Promise<RunReport | undefined> {
+  const store = createHealthStore(deps.db);
+  const progress = setInterval(() => {
+    store
+      .run(runId)
+      .then((run) => {
+        if (run?.total != null) reporter.update(run.done, run.total);
+      })
+      .catch(() => undefined);
+  }, 300);
+  try {
+    return await waitForRun(deps, runId);
+  } finally {
+    clearInterval(progress);
   }
 }
 

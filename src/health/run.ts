@@ -1,99 +1,136 @@
+import type { JobQueue } from '../jobs/queue.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
-import { createAlertTally } from './alerts.ts';
 import {
   type AssociationToCheck,
   type CheckDeps,
   type CheckOutcome,
   checkAssociation,
 } from './check-association.ts';
-import { createKeyedLock, forEachBounded } from './concurrency.ts';
+import { createKeyedLock } from './concurrency.ts';
 import type { RunFinishedHook, RunReport } from './report.ts';
-import { createRoleDefinitionCache } from './role-definitions.ts';
+import { createRoleDefinitionCache, type RoleDefinitionCache } from './role-definitions.ts';
+import { readRunReport } from './run-report.ts';
 import { settle } from './settle.ts';
-import type { Checkable, HealthStore, Trigger } from './store.ts';
+import type { Checkable, HealthStore } from './store.ts';
 
-export interface RunDeps {
+/** The queue a run's checks go through; its jobs are `CheckJob`s. */
+export const CHECK_QUEUE = 'health-check';
+
+/** One job: a consultant's associations in one run, checked one after another. */
+export interface CheckJob {
+  runId: string;
+  associationIds: string[];
+}
+
+export interface RunContext {
   store: HealthStore;
   clock: Clock;
   logger: Logger;
-  /** Associations checked at once (each makes its Resource Manager calls one after another). */
-  concurrency: number;
+  jobs: JobQueue;
+  /** Names this process in the verdicts it records. */
+  instanceId: string;
   azure: Omit<CheckDeps, 'roleDefinitions' | 'accountLock'>;
-  onProgress?: (progress: { done: number; total: number }) => void;
-  onRunFinished: RunFinishedHook;
+  /** The hook for a run this process finishes (a run started here may have brought its own). */
+  hookFor(runId: string): RunFinishedHook;
+  /** Told when this process has finished a run and announced it. */
+  finished(runId: string, report: RunReport | undefined): void;
 }
 
-type Alert = RunReport['adminAlerts'][number];
+/**
+ * A consultant's checks share one token cache whose refresh token rotates on use, so they belong in
+ * one job, one after another; different consultants' jobs run in parallel on any instance.
+ */
+export function jobsFor(runId: string, associations: readonly Checkable[]): CheckJob[] {
+  const byAccount = new Map<string, string[]>();
+  for (const association of associations) {
+    const key = association.homeAccountId ?? association.consultantId;
+    const ids = byAccount.get(key) ?? [];
+    ids.push(association.id);
+    byAccount.set(key, ids);
+  }
+  return [...byAccount.values()].map((associationIds) => ({ runId, associationIds }));
+}
 
 /**
- * One pass over every active association, for a run already claimed (`store.claimRun`): check each
- * with bounded concurrency, record the verdict, settle what the association shows, then finish the run
- * and hand the report to the hook. No timers: time comes from the injected clock.
+ * Lists what a claimed run checks, records the total and queues the jobs. A run with nothing to check
+ * completes at once; one that cannot be planned fails, and admins hear why.
  */
-export async function executeRun(
-  deps: RunDeps,
-  run: { runId: string; trigger: Trigger; startedAt: string },
-): Promise<RunReport> {
-  const counts: Record<string, number> = {};
-  const transitions: RunReport['transitions'] = [];
-  const tally = createAlertTally();
-  const alerts: Alert[] = [];
-  let total = 0;
-  let error: string | null = null;
-  const check: CheckDeps = {
-    ...deps.azure,
-    roleDefinitions: createRoleDefinitionCache(deps.azure.arm),
-    accountLock: createKeyedLock(),
-  };
-
+export async function planRun(ctx: RunContext, runId: string): Promise<void> {
   try {
-    const associations = await deps.store.checkable();
-    total = associations.length;
-    await deps.store.setTotal(run.runId, total);
-    let done = 0;
-    deps.onProgress?.({ done, total });
-    await forEachBounded(associations, deps.concurrency, async (association) => {
-      const outcome = await checkSafely(check, association, deps.logger);
-      const now = deps.clock.now().toISOString();
-      const settled = settle(association.shown, outcome, now);
-      await deps.store.record({ runId: run.runId, association, outcome, settled, now });
-      counts[outcome.verdict] = (counts[outcome.verdict] ?? 0) + 1;
-      if (settled.transition) transitions.push(transitionOf(association, settled.transition, outcome));
-      tally.note(association.tenantId, outcome.evidence);
-      done += 1;
-      deps.onProgress?.({ done, total });
-    });
+    const associations = await ctx.store.checkable();
+    await ctx.store.setTotal(runId, associations.length);
+    await ctx.jobs.send(CHECK_QUEUE, jobsFor(runId, associations));
   } catch (failure) {
-    error = failure instanceof Error ? failure.message : String(failure);
-    deps.logger.error({ err: failure, runId: run.runId }, 'health check run failed');
-    alerts.push({ kind: 'run_failed', message: `The health check run stopped: ${error}` });
+    ctx.logger.error({ err: failure, runId }, 'health check run could not be planned');
+    await abandonRun(ctx, runId, failure instanceof Error ? failure.message : String(failure));
+    return;
   }
+  await completeIfDone(ctx, runId);
+}
 
-  const finishedAt = deps.clock.now().toISOString();
-  await deps.store.finish({
-    runId: run.runId,
-    state: error ? 'failed' : 'completed',
-    counts,
-    error,
-    now: finishedAt,
-  });
-  const report: RunReport = {
-    runId: run.runId,
-    trigger: run.trigger,
-    startedAt: run.startedAt,
-    finishedAt,
-    total,
-    counts,
-    transitions,
-    adminAlerts: [...tally.alerts(), ...alerts],
+/**
+ * The job handler. A job may run twice (its first worker presumed dead): associations with a verdict
+ * in this run are skipped, and recording is once per association per run in any case. Role
+ * definitions are cached per run in each process (one fetch per ID and tenant per instance).
+ */
+export function createCheckJobHandler(ctx: RunContext) {
+  const roleCaches = new Map<string, RoleDefinitionCache>();
+  const accountLock = createKeyedLock();
+  const roleCacheFor = (runId: string) => {
+    let cache = roleCaches.get(runId);
+    if (!cache) {
+      cache = createRoleDefinitionCache(ctx.azure.arm);
+      roleCaches.set(runId, cache);
+      // Only the latest runs' caches are kept: a run's definitions are worthless to the next one.
+      for (const old of [...roleCaches.keys()].slice(0, -2)) roleCaches.delete(old);
+    }
+    return cache;
   };
+
+  return async (job: CheckJob): Promise<void> => {
+    const run = await ctx.store.run(job.runId);
+    if (run?.state !== 'running') return; // finished, or given up, meanwhile
+    const recorded = await ctx.store.recordedIn(job.runId, job.associationIds);
+    const todo = (await ctx.store.checkableByIds(job.associationIds)).filter((a) => !recorded.has(a.id));
+    const check: CheckDeps = { ...ctx.azure, roleDefinitions: roleCacheFor(job.runId), accountLock };
+    for (const association of todo) {
+      const outcome = await checkSafely(check, association, ctx.logger);
+      const now = ctx.clock.now().toISOString();
+      await ctx.store.record({
+        runId: job.runId,
+        association,
+        outcome,
+        settled: settle(association.shown, outcome, now),
+        now,
+        checkedBy: ctx.instanceId,
+      });
+    }
+    await completeIfDone(ctx, job.runId);
+  };
+}
+
+/** Completes the run when its last verdict is in; whichever job gets there first announces it. */
+export async function completeIfDone(ctx: RunContext, runId: string): Promise<void> {
+  if (!(await ctx.store.completeIfDone(runId, ctx.clock.now().toISOString()))) return;
+  await announce(ctx, runId, []);
+}
+
+/** Ends a run that cannot go on; admins get the reason in the run-finished report. */
+export async function abandonRun(ctx: RunContext, runId: string, error: string): Promise<void> {
+  if (!(await ctx.store.failRun(runId, error, ctx.clock.now().toISOString()))) return;
+  await announce(ctx, runId, [{ kind: 'run_failed', message: `The health check run stopped: ${error}` }]);
+}
+
+async function announce(ctx: RunContext, runId: string, alerts: RunReport['adminAlerts']): Promise<void> {
+  let report: RunReport | undefined;
   try {
-    await deps.onRunFinished(report);
-  } catch (hookError) {
-    deps.logger.error({ err: hookError, runId: run.runId }, 'health check: the run-finished hook failed');
+    report = await readRunReport(ctx.store, runId, alerts);
+    if (report) await ctx.hookFor(runId)(report);
+  } catch (error) {
+    ctx.logger.error({ err: error, runId }, 'health check: the run-finished hook failed');
   }
-  return report;
+  ctx.finished(runId, report);
 }
 
 /** A bug or a broken store for one association must not stop the run: it becomes a failed check. */
@@ -121,22 +158,4 @@ async function checkSafely(
       },
     };
   }
-}
-
-function transitionOf(
-  association: Checkable,
-  change: { from: string | null; to: string },
-  outcome: CheckOutcome,
-): RunReport['transitions'][number] {
-  return {
-    associationId: association.id,
-    consultantId: association.consultantId,
-    email: association.email,
-    displayName: association.displayName,
-    tenantId: association.tenantId,
-    tenantName: association.tenantName,
-    from: change.from,
-    to: change.to,
-    evidence: outcome.evidence,
-  };
 }

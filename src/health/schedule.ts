@@ -20,8 +20,11 @@ export interface HealthScheduleDeps {
   clock: Clock;
   /** When the schedule last started a run, from the database (shared by every instance). */
   lastScheduledAt(): Promise<Date | null>;
-  /** Starts a scheduled run (or finds one running); must not wait for it to finish. */
-  fire(): Promise<void>;
+  /**
+   * Starts the run for this occurrence of the schedule (or finds that another instance did); must not
+   * wait for it to finish.
+   */
+  fire(occurrence: Date): Promise<void>;
   onError(error: unknown): void;
 }
 
@@ -39,8 +42,9 @@ export function createHealthSchedule(deps: HealthScheduleDeps) {
       ticking = true;
       try {
         const since = (await deps.lastScheduledAt()) ?? startedAt;
-        if (!isDue(deps.cron, since, deps.clock.now())) return false;
-        await deps.fire();
+        const occurrence = nextRunAt(deps.cron, since);
+        if (!occurrence || occurrence.getTime() > deps.clock.now().getTime()) return false;
+        await deps.fire(occurrence);
         return true;
       } catch (error) {
         deps.onError(error);

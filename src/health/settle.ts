@@ -36,7 +36,7 @@ export function settle(
         since: now,
         stale: 0,
         evidence: outcome.evidence,
-        transition: { from: null, to: 'check_failed' },
+        transition: transitionOf(null, 'check_failed'),
       };
     }
     if (previous.verdict === 'check_failed') {
@@ -67,8 +67,18 @@ export function settle(
     since: changed ? now : previous.since,
     stale: 0,
     evidence: outcome.evidence,
-    transition: changed ? { from: previous.verdict, to: outcome.verdict } : undefined,
+    transition: transitionOf(previous.verdict, outcome.verdict),
   };
+}
+
+/**
+ * Whether a check that found `verdict` where `previous` was shown is news for admins. A failed check
+ * is news only when nothing was known before (otherwise the older verdict stays, marked stale). Pure
+ * in the two verdicts, so a finished run's transitions can be read back from its verdict rows.
+ */
+export function transitionOf(previous: string | null, verdict: string): Settled['transition'] {
+  if (verdict === 'check_failed') return previous === null ? { from: null, to: verdict } : undefined;
+  return verdict === previous ? undefined : { from: previous, to: verdict };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

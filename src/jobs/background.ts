@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { Deps } from '../deps.ts';
-import { createScheduledHealthChecks } from '../health/index.ts';
+import { createScheduledHealthChecks, resumeStalledHealthRuns, startHealthWorker } from '../health/index.ts';
 import { createInvitationComposer } from '../invitations/composer.ts';
 import { queueDueReminders } from '../invitations/reminders.ts';
 import { createInvitationService } from '../invitations/service.ts';
@@ -39,13 +39,16 @@ export function sendDueReminders(deps: Deps) {
   );
 }
 
-/** How often the health-check schedule looks at the clock; the cron decides when it fires. */
+/**
+ * How often the health-check schedule looks at the clock (the cron decides when it fires) and at runs
+ * whose checks stopped.
+ */
 const HEALTH_SCHEDULE_TICK_MS = 30_000;
 
 /**
- * The server's background work: the outbox sender (woken when mail is queued), the reminder schedule
- * and the health-check schedule. Returns a stop function that lets messages in flight be recorded
- * before shutdown.
+ * The server's background work: the outbox sender (woken when mail is queued), the reminder schedule,
+ * the health-check schedule and this instance's share of every run's checks (jobs). Returns a stop
+ * function that lets messages in flight be recorded before shutdown.
  */
 export function startBackground(deps: Deps): { stop(): Promise<void> } {
   const sender = createMailSender(deps);
@@ -62,8 +65,19 @@ export function startBackground(deps: Deps): { stop(): Promise<void> } {
   });
   // The schedule's decisions are pure functions of the clock and the last run (tested without
   // timers); this interval only gives it the chance to look.
+  startHealthWorker(deps);
   const healthSchedule = createScheduledHealthChecks(deps);
-  const healthTimer = setInterval(() => void healthSchedule.tick(), HEALTH_SCHEDULE_TICK_MS);
+  const lookAtHealthRuns = async () => {
+    await healthSchedule.tick();
+    try {
+      await resumeStalledHealthRuns(deps);
+    } catch (error) {
+      deps.logger.error({ err: error }, 'looking for stalled health check runs failed');
+    }
+  };
+  // At start-up too: a run this process was working on when it died is picked up without waiting.
+  void lookAtHealthRuns();
+  const healthTimer = setInterval(() => void lookAtHealthRuns(), HEALTH_SCHEDULE_TICK_MS);
   healthTimer.unref();
   return {
     async stop() {

@@ -117,7 +117,12 @@ export function createOutboxStore(db: Db) {
         for (const outcome of outcomes) {
           await trx
             .updateTable('mail_outbox')
-            .set({ ...changesFor(outcome), claimed_by: null, claim_expires_at: null })
+            .set({
+              ...changesFor(outcome),
+              ...(outcome.state === 'sent' ? { sent_by: workerId } : {}),
+              claimed_by: null,
+              claim_expires_at: null,
+            })
             .where('id', '=', outcome.id)
             .where('claimed_by', '=', workerId)
             .execute();

@@ -8,7 +8,10 @@ import type { DemoInvitation } from './demo.ts';
 import { type RunningSandbox, startSandbox } from './server.ts';
 
 export interface PreparedSandbox {
-  running: RunningSandbox;
+  /** Undefined when another instance on this machine runs the sandbox and this one uses it. */
+  running: RunningSandbox | undefined;
+  /** The CA the sandbox's certificate comes from, trusted for outbound calls. */
+  caPem: string;
   /** The configuration pointed at the sandbox, with the secrets it generated filled in. */
   config: Config;
   /** Prints what a newcomer should open. */
@@ -23,24 +26,44 @@ export async function prepareSandbox(config: Config, logger: Logger): Promise<Pr
   if (!config.sandbox.enabled) throw new Error('the sandbox is disabled by configuration');
   const dir = sandboxDir(config);
   mkdirSync(dir, { recursive: true });
-  const running = await startSandbox({
-    dir,
-    port: config.sandbox.port,
-    // The browser-facing pages sit on the next port (0 stays 0: any free port).
-    browserPort: config.sandbox.port === 0 ? 0 : config.sandbox.port + 1,
-    partner: {
-      tenantId: config.azure.tenantId,
-      name: config.partner.name,
-      locationIds: config.partner.locations.map((l) => l.id),
-    },
-    clientId: config.azure.clientId,
-    logger,
-  });
+  let running: RunningSandbox;
+  try {
+    running = await startSandbox({
+      dir,
+      port: config.sandbox.port,
+      // The browser-facing pages sit on the next port (0 stays 0: any free port).
+      browserPort: config.sandbox.port === 0 ? 0 : config.sandbox.port + 1,
+      partner: {
+        tenantId: config.azure.tenantId,
+        name: config.partner.name,
+        locationIds: config.partner.locations.map((l) => l.id),
+      },
+      clientId: config.azure.clientId,
+      logger,
+    });
+  } catch (error) {
+    // A second instance on one machine (trying out scale-out): use the first one's sandbox.
+    const attached =
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? attachToSandbox(config) : undefined;
+    if (!attached?.caPem) throw error;
+    logger.info({ port: config.sandbox.port }, 'another instance runs the sandbox on this port; using it');
+    return {
+      running: undefined,
+      caPem: attached.caPem,
+      config: attached.config,
+      announce(out) {
+        out.write(
+          `\n  PAL Manager is running beside another instance, sharing its SANDBOX: ${config.publicBaseUrl}\n\n`,
+        );
+      },
+    };
+  }
   const sandboxConfig = withSandbox(config, running);
   const adminApiToken = sandboxConfig.adminApiToken;
   logger.info({ url: running.url }, 'sandbox identity platform and Resource Manager are running');
   return {
     running,
+    caPem: running.caPem,
     config: sandboxConfig,
     announce(out, invitations) {
       const base = config.publicBaseUrl;

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createScheduledHealthChecks, startHealthRun } from '../../src/health/index.ts';
+import {
+  createScheduledHealthChecks,
+  resumeStalledHealthRuns,
+  startHealthRun,
+  waitForRun,
+} from '../../src/health/index.ts';
 import { nock } from '../support/microsoft-nock.ts';
 import {
   assignments,
@@ -140,7 +145,7 @@ describe('transitions', () => {
       trigger: 'cli',
       onRunFinished: async () => Promise.reject(new Error('smtp down')),
     });
-    expect((await run.finished)?.counts).toEqual({ healthy: 1 });
+    expect((await waitForRun(app.deps, run.runId))?.counts).toEqual({ healthy: 1 });
     const row = await app.deps.db
       .selectFrom('check_runs')
       .selectAll()
@@ -166,14 +171,14 @@ describe('one run at a time', () => {
     ]);
     expect(runs.filter((r) => r.started)).toHaveLength(1);
     expect(runs[0]?.runId).toBe(runs[1]?.runId);
-    await Promise.all(runs.map((r) => r.finished));
+    await Promise.all(runs.map((r) => waitForRun(app.deps, r.runId)));
   });
 
   it('marks a run left running by a dead process as interrupted, then starts', async () => {
     const dead = await insertRun('running', new Date(app.clock.now().getTime() - 11 * 60_000));
     const run = await startHealthRun(app.deps, { trigger: 'manual' });
     expect(run.started).toBe(true);
-    await run.finished;
+    await waitForRun(app.deps, run.runId);
     const old = await app.deps.db
       .selectFrom('check_runs')
       .selectAll()
@@ -208,5 +213,99 @@ describe('the schedule', () => {
     app.clock.advance(60_000);
     expect(await schedule.tick()).toBe(false);
     expect(await runs()).toHaveLength(1);
+  });
+});
+
+describe('a run whose checks were lost (the process working it died)', () => {
+  /** A run claimed and planned as startHealthRun does, but whose jobs never reach a worker. */
+  async function strandedRun(minutesAgo: number) {
+    const at = new Date(app.clock.now().getTime() - minutesAgo * 60_000);
+    const id = await insertRun('running', at);
+    const total = (await app.deps.db.selectFrom('associations').selectAll().execute()).length;
+    await app.deps.db.updateTable('check_runs').set({ total }).where('id', '=', id).execute();
+    return id;
+  }
+
+  it('is resumed by the next look at the runs, checking only what it had not checked', async () => {
+    const first = await app.signedIn(person(1), healthy(1));
+    await app.signedIn(person(2), healthy(2));
+    await app.signedIn(person(3), healthy(3));
+    const runId = await strandedRun(3);
+    // One association was checked before the crash: its verdict is kept, not checked again.
+    const [done] = await app.deps.db
+      .selectFrom('associations')
+      .selectAll()
+      .where('consultant_id', '=', first)
+      .execute();
+    await app.deps.db
+      .insertInto('verdicts')
+      .values({
+        id: randomUUID(),
+        run_id: runId,
+        association_id: done!.id,
+        verdict: 'healthy',
+        previous_verdict: null,
+        evidence: '{}',
+        checked_at: app.clock.now().toISOString(),
+      })
+      .execute();
+    await app.deps.db.updateTable('check_runs').set({ done: 1 }).where('id', '=', runId).execute();
+
+    expect(await resumeStalledHealthRuns(app.deps)).toEqual([runId]);
+    const report = await waitForRun(app.deps, runId);
+    expect(report?.counts).toEqual({ healthy: 3 });
+    const rows = await app.verdictRows(runId);
+    expect(rows).toHaveLength(3);
+    // The two checked after the resumption name this instance; the one from before the crash does not.
+    expect(rows.filter((row) => row.checked_by === app.deps.instanceId)).toHaveLength(2);
+  });
+
+  it('is left alone while it makes progress, and resumed by one instance only', async () => {
+    await app.signedIn(person(1), healthy(1));
+    const recent = await strandedRun(1);
+    expect(await resumeStalledHealthRuns(app.deps)).toEqual([]);
+    await app.deps.db
+      .updateTable('check_runs')
+      .set({ heartbeat_at: new Date(app.clock.now().getTime() - 3 * 60_000).toISOString() })
+      .where('id', '=', recent)
+      .execute();
+    const both = await Promise.all([resumeStalledHealthRuns(app.deps), resumeStalledHealthRuns(app.deps)]);
+    expect(both.flat()).toEqual([recent]);
+    expect((await waitForRun(app.deps, recent))?.counts).toEqual({ healthy: 1 });
+  });
+
+  it('is given up, with the reason, when it started more than six hours ago', async () => {
+    await app.signedIn(person(1), healthy(1));
+    const old = await strandedRun(7 * 60);
+    const reports: string[] = [];
+    app.deps.health.onRunFinished = async (report) => {
+      reports.push(...report.adminAlerts.map((alert) => alert.kind));
+    };
+    await resumeStalledHealthRuns(app.deps);
+    const row = await app.deps.db
+      .selectFrom('check_runs')
+      .selectAll()
+      .where('id', '=', old)
+      .executeTakeFirst();
+    expect(row).toMatchObject({ state: 'failed' });
+    expect(row?.error).toMatch(/^gave up: no progress since/);
+    expect(reports).toEqual(['run_failed']);
+  });
+});
+
+describe('a scheduled run on several instances', () => {
+  it('starts once for one occurrence of the schedule, however many instances see it due', async () => {
+    await app.signedIn(person(1), healthy(1));
+    const occurrence = new Date('2026-11-20T05:00:00Z').toISOString();
+    const claims = await Promise.all([
+      startHealthRun(app.deps, { trigger: 'schedule', scheduleSlot: occurrence }),
+      startHealthRun(app.deps, { trigger: 'schedule', scheduleSlot: occurrence }),
+    ]);
+    expect(claims.filter((claim) => claim.started)).toHaveLength(1);
+    await waitForRun(app.deps, claims[0]!.runId);
+    // The run has finished: an instance that looks late still finds this occurrence taken.
+    const late = await startHealthRun(app.deps, { trigger: 'schedule', scheduleSlot: occurrence });
+    expect(late).toEqual({ started: false, runId: claims[0]!.runId });
+    expect(await app.deps.db.selectFrom('check_runs').selectAll().execute()).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { createTokenCacheStore } from '../../src/azure/token-cache-store.ts';
-import { type RunReport, startHealthRun } from '../../src/health/index.ts';
+import { type RunReport, startHealthRun, waitForRun } from '../../src/health/index.ts';
 import { createAssociationStore } from '../../src/pal/associations.ts';
 import { apiTestApp } from '../api/support.ts';
 import { testConfig } from '../support/app.ts';
@@ -241,8 +241,9 @@ export async function healthApp() {
           reports.push(report);
         },
       });
-      const report = await run.finished;
-      if (!report) throw new Error(`run ${run.runId} did not start here`);
+      if (!run.started) throw new Error(`run ${run.runId} did not start here`);
+      const report = await waitForRun(deps, run.runId);
+      if (!report) throw new Error(`run ${run.runId} vanished`);
       return report;
     },
     async association(consultantId: string) {

@@ -50,6 +50,8 @@ export async function dropTestSchemas(): Promise<void> {
     await client.query(`set lock_timeout = '5s'`);
     for (const schema of madeHere.splice(0)) {
       await client.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
+      // pg-boss keeps its tables beside ours (src/jobs/pg-boss.ts).
+      await client.query(`drop schema if exists "${schema}_jobs" cascade`).catch(() => undefined);
     }
   } finally {
     await client.end();

@@ -62,6 +62,12 @@ export interface Config {
   /** Mail the admin digest after every run, even when nothing changed. */
   digestAlways: boolean;
   sandbox: { enabled: boolean; port: number };
+  /**
+   * Background jobs (health-check fan-out): pg-boss on PostgreSQL, shared by every instance; the
+   * in-process queue otherwise. `heartbeatSeconds`: how long a crashed instance's jobs wait before
+   * another instance takes them.
+   */
+  jobs: { queue: 'pg-boss' | 'in-process'; heartbeatSeconds: number };
 }
 
 const DEFAULT_DATABASE_URL = 'sqlite:data/pal-manager.db';
@@ -151,6 +157,10 @@ const envSchema = z.object({
   AUTO_REINVITE: flag,
   REINVITE_MIN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   DIGEST_ALWAYS: flag,
+  JOB_QUEUE: optionalText.pipe(
+    z.enum(['pg-boss', 'in-process'], { error: 'use pg-boss or in-process' }).optional(),
+  ),
+  JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(600).default(30),
   SANDBOX: flag,
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(SANDBOX_DEFAULTS.port),
 });
@@ -201,6 +211,11 @@ function crossProblems(env: RawEnv): string[] {
         'DATABASE_CA_PATH: only used over TLS; add sslmode=verify-full to the postgres:// DATABASE_URL',
       );
     }
+  }
+  if (env.JOB_QUEUE?.trim() === 'pg-boss') {
+    const target = parseDatabaseUrl(env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL);
+    if (typeof target !== 'string' && target.kind === 'sqlite')
+      problems.push('JOB_QUEUE: pg-boss needs a postgres:// DATABASE_URL (SQLite uses the in-process queue)');
   }
   const globalId = env.PARTNER_GLOBAL_ID?.trim() || (sandbox ? SANDBOX_DEFAULTS.globalId : undefined);
   const locations = env.PARTNER_LOCATION_IDS?.trim() || (sandbox ? SANDBOX_DEFAULTS.locations : undefined);
@@ -289,5 +304,9 @@ function toConfig(env: Env): Config {
     autoReinvite: { enabled: env.AUTO_REINVITE ?? true, minDays: env.REINVITE_MIN_DAYS },
     digestAlways: env.DIGEST_ALWAYS ?? false,
     sandbox: { enabled: sandbox, port: env.SANDBOX_PORT },
+    jobs: {
+      queue: env.JOB_QUEUE ?? (env.DATABASE_URL.startsWith('postgres') ? 'pg-boss' : 'in-process'),
+      heartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
+    },
   };
 }

@@ -101,6 +101,8 @@ export interface CheckRunsTable {
   done: Generated<number>;
   /** Moved on with every association checked: a stale heartbeat means the process died. */
   heartbeat_at: Generated<string | null>;
+  /** The schedule occurrence (ISO time) a scheduled run was started for; unique, so it starts once. */
+  schedule_slot: Generated<string | null>;
 }
 
 export interface VerdictsTable {
@@ -111,6 +113,8 @@ export interface VerdictsTable {
   previous_verdict: string | null;
   evidence: string;
   checked_at: string;
+  /** The instance (host, process) that checked it. */
+  checked_by: Generated<string | null>;
 }
 
 export type MailState = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
@@ -132,6 +136,8 @@ export interface MailOutboxTable {
   /** The sender holding the message while `sending`, and until when; an expired claim is taken over. */
   claimed_by: string | null;
   claim_expires_at: string | null;
+  /** The sender (one per instance) that delivered it. */
+  sent_by: Generated<string | null>;
   last_error: string | null;
   provider_message_id: string | null;
   created_at: string;
