@@ -3,8 +3,12 @@
  * RSS is its own. Usage:
  *
  *   node scripts/bench/contenders.ts <baseline|naive|ours> --port <sink port> --count <n>
+ *                                    [--database-url postgres://…] [--workers <n>]
  *
- * Prints one JSON line on stdout: { messages, seconds, peakRssMb, cpuSeconds, detail }.
+ * Prints one JSON line on stdout: { messages, seconds, peakRssMb, cpuSeconds, detail }. With
+ * `--workers 2` or more, `ours` starts that many sender processes minus one beside its own (each a
+ * `contenders.ts sender` process: the service's outbox sender polling as a server instance does),
+ * all on the PostgreSQL database given.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,14 +41,17 @@ const BASELINE_IN_FLIGHT = 50;
 // for the service's composition root, which pulls in the Azure SDKs, the database and more.
 const loadNodemailer = async () => (await import('nodemailer')).default;
 
-/** The service's own configuration, as `npm start` would read it, pointed at the sink. */
-function benchConfig(port: number, dir: string): Config {
+/**
+ * The service's own configuration, as `npm start` would read it, pointed at the sink. The key links
+ * are derived with must be the same in every sender process of one run.
+ */
+function benchConfig(port: number, dir: string, databaseUrl: string | undefined, key: string): Config {
   const parsed = parseConfig({
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    DATABASE_URL: databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`,
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     SMTP_URL: `smtp://127.0.0.1:${port}`,
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    TOKEN_ENCRYPTION_KEY: key,
     AZURE_CLIENT_SECRET: 'bench-secret',
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
@@ -117,7 +124,7 @@ async function naive(config: Config, count: number): Promise<Timed> {
  * (c) The service path: a real SQLite file, N consultants on the roster (inserted directly, untimed),
  * then, timed, a bulk batch with sending on and the outbox sender draining it through SMTP.
  */
-async function ours(config: Config, count: number): Promise<Timed> {
+async function ours(config: Config, count: number, workers: number): Promise<Timed> {
   const [
     { buildDeps, closeDeps },
     { createBulkInvitations },
@@ -165,6 +172,8 @@ async function ours(config: Config, count: number): Promise<Timed> {
     wake: () => {},
   });
   const sender = createMailSender(deps);
+  // The other instances' senders, started (and idle) before the clock starts, as servers would be.
+  const others = await Promise.all(Array.from({ length: workers - 1 }, () => startOtherSender()));
 
   const started = performance.now();
   // The batch's links are returned, as the API does; only their number is kept here.
@@ -172,17 +181,79 @@ async function ours(config: Config, count: number): Promise<Timed> {
   const issued = batch.invitations.length;
   const issueSeconds = (performance.now() - started) / 1000;
   let progress = await outbox.progress(batch.batchId);
-  // Every message is due now and the sink accepts everything: one drain does; a few at most.
+  // Every message is due now and the sink accepts everything: one drain does; a few at most. The
+  // other senders find the batch by polling (within a second) and claim slices beside this one.
   for (let round = 0; progress.pending > 0 && round < 5; round += 1) {
     await sender.drain();
     progress = await outbox.progress(batch.batchId);
   }
+  while (progress.pending > 0 && others.length > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    progress = await outbox.progress(batch.batchId);
+  }
   const seconds = (performance.now() - started) / 1000;
+  const perSender = await deps.db
+    .selectFrom('mail_outbox')
+    .select(['sent_by', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('batch_id', '=', batch.batchId)
+    .groupBy('sent_by')
+    .execute();
+  await Promise.all(others.map((other) => other.stop()));
   await closeDeps(deps);
   if (progress.sent !== count || issued !== count) {
     throw new Error(`expected ${count} sent, got ${JSON.stringify(progress)} (${issued} issued)`);
   }
-  return { messages: progress.sent, seconds, detail: { issueSeconds, sendSeconds: seconds - issueSeconds } };
+  const shares = perSender.map((row) => Number(row.n)).sort((a, b) => b - a);
+  return {
+    messages: progress.sent,
+    seconds,
+    detail: {
+      issueSeconds,
+      sendSeconds: seconds - issueSeconds,
+      senders: shares.length,
+      smallestShare: shares.at(-1) ?? 0,
+    },
+  };
+}
+
+/** Another instance's outbox sender, in a process of its own on the same database and sink. */
+async function startOtherSender() {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, new URL(import.meta.url).pathname, 'sender', ...process.argv.slice(3)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: process.env,
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`sender exited with ${code}`)));
+  });
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+/** `contenders.ts sender`: an outbox sender as a server runs it, until stdin closes. */
+async function sender(config: Config): Promise<void> {
+  const { buildDeps, closeDeps } = await import('../../src/deps.ts');
+  const { createMailSender } = await import('../../src/jobs/background.ts');
+  const { createLogger } = await import('../../src/platform/logger.ts');
+  const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
+  const worker = createMailSender(deps, { idleMs: 250 });
+  worker.start();
+  process.stdout.write('ready\n');
+  await new Promise((resolve) => process.stdin.on('end', resolve).resume());
+  await worker.stop();
+  await closeDeps(deps);
 }
 
 /**
@@ -204,13 +275,27 @@ const CONTENDERS = { baseline, naive, ours };
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { port: { type: 'string' }, count: { type: 'string' } },
+  options: {
+    port: { type: 'string' },
+    count: { type: 'string' },
+    'database-url': { type: 'string' },
+    workers: { type: 'string', default: '1' },
+  },
 });
+// Every sender process of one run derives the same links: the key comes from the first.
+process.env.BENCH_KEY ??= randomBytes(32).toString('base64');
+const dir = mkdtempSync(join(tmpdir(), 'pal-bench-'));
+const config = () =>
+  benchConfig(Number(values.port), dir, values['database-url'], process.env.BENCH_KEY as string);
+if (positionals[0] === 'sender') {
+  await sender(config());
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 const run = CONTENDERS[positionals[0] as ContenderKind];
 if (!run || !values.port || !values.count) throw new Error('usage: contenders.ts <kind> --port P --count N');
-const dir = mkdtempSync(join(tmpdir(), 'pal-bench-'));
 try {
-  const result = await run(benchConfig(Number(values.port), dir), Number(values.count));
+  const result = await run(config(), Number(values.count), Number(values.workers));
   const usage = process.resourceUsage();
   const output: ContenderResult = {
     ...result,

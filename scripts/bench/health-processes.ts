@@ -127,3 +127,38 @@ export function runJsonChild<T>(
     });
   });
 }
+
+/**
+ * Starts `file` with `input` as one JSON line on stdin and waits for it to print `ready`; `stop()`
+ * closes its stdin (its cue to finish) and waits for it to exit.
+ */
+export async function startWorkerChild(
+  file: string,
+  input: unknown,
+  timeoutMs: number,
+  nodeArgs: string[] = [],
+): Promise<{ stop(): Promise<void> }> {
+  const child = node(file, [], nodeArgs);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stdin!.write(`${JSON.stringify(input)}\n`);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      kill(child);
+      reject(new Error(`${file}: not ready within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (!chunk.toString('utf8').includes('ready')) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code, signal) => reject(new Error(`${file}: exited with ${signal ?? code}`)));
+  });
+  return {
+    async stop() {
+      child.stdin!.end();
+      const timer = setTimeout(() => kill(child), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

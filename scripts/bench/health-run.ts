@@ -15,9 +15,8 @@ import { buildBenchDeps, type SandboxInfo } from './health-service.ts';
 
 export interface RunInput {
   sandbox: SandboxInfo;
+  /** `sqlite:<file>` or a postgres:// URL with `?schema=`. */
   databaseUrl: string;
-  /** The SQLite file the verdicts are read back from. */
-  dbFile: string;
   dataDir: string;
   concurrency: number;
 }

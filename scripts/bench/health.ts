@@ -1,12 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { trustCertificateAuthority } from '../../src/azure/trust.ts';
+import { parseConfig } from '../../src/platform/config/index.ts';
+import { openDatabase } from '../../src/platform/db/connection.ts';
 import type { ArmCallSnapshot } from '../../src/sandbox/arm/calls.ts';
 import { newSignInPlan } from '../../src/sandbox/linked-consultants.ts';
-import { killChildren, runJsonChild, type SandboxProcess, startSandboxProcess } from './health-processes.ts';
+import {
+  killChildren,
+  runJsonChild,
+  type SandboxProcess,
+  startSandboxProcess,
+  startWorkerChild,
+} from './health-processes.ts';
 import type { RunInput, RunResult } from './health-run.ts';
 import type { SeededWorld } from './health-sandbox.ts';
 import { BENCH_PUBLIC_BASE_URL, type SandboxInfo } from './health-service.ts';
@@ -34,8 +43,14 @@ const { values: args } = parseArgs({
     'sandbox-node-flags': { type: 'string', default: '' },
     /** Keep the temporary folder (the SQLite file with every verdict) and print where it is. */
     keep: { type: 'boolean', default: false },
+    'database-url': { type: 'string', default: '' },
+    workers: { type: 'string', default: '1' },
   },
 });
+const workerCounts = args.workers.split(',').map(Number);
+if (workerCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--workers: e.g. 1 or 1,2');
+if (workerCounts.some((n) => n > 1) && !args['database-url'].startsWith('postgres'))
+  throw new Error('--workers above 1 needs --database-url postgres://… (instances share PostgreSQL)');
 const tenants = Number(args.tenants);
 const consultants = Math.ceil(Number(args.associations) / tenants);
 const associations = consultants * tenants;
@@ -80,19 +95,25 @@ interface VerdictCheck {
 }
 
 /** Every association's verdict in this run against what the seeded world says it must be. */
-function checkVerdicts(dbFile: string, runId: string, seeded: SeededWorld): VerdictCheck {
+async function checkVerdicts(databaseUrl: string, runId: string, seeded: SeededWorld): Promise<VerdictCheck> {
   const expected = new Map(
     seeded.associations.map((a) => [`${a.tenantId}|${a.objectId}`.toLowerCase(), a.expected]),
   );
-  const db = new SQLite(dbFile, { readonly: true });
+  const db = openBenchDatabase(databaseUrl);
   try {
-    const rows = db
-      .prepare(
-        `select a.tenant_id, a.object_id, a.verdict as shown, a.verdict_stale as stale, v.verdict as found,
-                v.previous_verdict as previous
-           from verdicts v join associations a on a.id = v.association_id where v.run_id = ?`,
-      )
-      .all(runId) as {
+    const rows = (await db
+      .selectFrom('verdicts as v')
+      .innerJoin('associations as a', 'a.id', 'v.association_id')
+      .select([
+        'a.tenant_id',
+        'a.object_id',
+        'a.verdict as shown',
+        'a.verdict_stale as stale',
+        'v.verdict as found',
+        'v.previous_verdict as previous',
+      ])
+      .where('v.run_id', '=', runId)
+      .execute()) as {
       tenant_id: string;
       object_id: string;
       shown: string;
@@ -132,8 +153,30 @@ function checkVerdicts(dbFile: string, runId: string, seeded: SeededWorld): Verd
     }
     return result;
   } finally {
-    db.close();
+    await db.destroy();
   }
+}
+
+function withSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('schema', schema);
+  return parsed.toString();
+}
+
+/** The benchmark's schema and pg-boss's beside it. */
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`drop schema if exists "${schema}" cascade`);
+  await client.query(`drop schema if exists "${schema}_jobs" cascade`);
+  await client.end();
+}
+
+/** The service's database, read back by the benchmark (SQLite file or PostgreSQL schema). */
+function openBenchDatabase(databaseUrl: string) {
+  const parsed = parseConfig({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '2' });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return openDatabase(parsed.config.database);
 }
 
 /** CPU seconds the whole machine spent busy so far (Linux `/proc/stat`; undefined elsewhere). */
@@ -155,6 +198,8 @@ function machineBusySeconds(): number | undefined {
 
 interface Measured {
   label: string;
+  /** Service processes working the run's jobs. */
+  workers: number;
   /** CPU seconds used by processes other than the service and the sandbox during the run. */
   otherCpuSeconds: number | undefined;
   run: RunResult;
@@ -168,14 +213,22 @@ async function measure(
   sandbox: SandboxProcess<Ready>,
   input: RunInput,
   knobs: Record<string, unknown>,
+  workers = 1,
 ): Promise<Measured> {
   await control(sandbox.ready, 'PATCH', '/knobs', knobs);
   await control(sandbox.ready, 'DELETE', '/calls');
   await sandbox.command('resetStats');
   const nodeArgs = args['node-flags'].split(/\s+/).filter(Boolean);
+  // The other instances start (and sit idle) before the clock does, as servers would.
+  const others = await Promise.all(
+    Array.from({ length: workers - 1 }, () =>
+      startWorkerChild('./health-worker.ts', input, 60_000, nodeArgs),
+    ),
+  );
   const busyBefore = machineBusySeconds();
   const run = await runJsonChild<RunResult>('./health-run.ts', input, timeoutMs, nodeArgs);
   const busyAfter = machineBusySeconds();
+  await Promise.all(others.map((other) => other.stop()));
   const calls = await control<ArmCallSnapshot>(sandbox.ready, 'GET', '/calls');
   const stats = await sandbox.command<SandboxStats>('stats');
   // The run process's start-up and exit are in the machine's figure but not in its own: roughly 1 s.
@@ -189,7 +242,8 @@ async function measure(
     run,
     calls,
     sandbox: stats,
-    verdicts: checkVerdicts(input.dbFile, run.runId, sandbox.ready.seeded),
+    verdicts: await checkVerdicts(input.databaseUrl, run.runId, sandbox.ready.seeded),
+    workers,
   };
 }
 
@@ -209,7 +263,7 @@ function report(
       .filter(([k]) => k.startsWith('token'))
       .map(([, v]) => v),
   );
-  const ideal = (calls.total * latencyMs) / 1000 / concurrency;
+  const ideal = (calls.total * latencyMs) / 1000 / (concurrency * m.workers);
   const efficiency = run.wallSeconds / ideal;
   const cpuShare = (run.cpuSeconds + sandbox.cpuSeconds) / (run.wallSeconds * cpus().length);
   const statuses = Object.entries(calls.byStatus)
@@ -351,6 +405,8 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'pal-bench-health-'));
   const dbFile = join(dir, 'pal.db');
+  const pgSchema = args['database-url'] ? `bench_${randomBytes(4).toString('hex')}` : undefined;
+  const databaseUrl = pgSchema ? withSchema(args['database-url'], pgSchema) : `sqlite:${dbFile}`;
   let sandbox: SandboxProcess<Ready> | undefined;
   try {
     const started = performance.now();
@@ -380,7 +436,7 @@ async function main(): Promise<void> {
     const codes = await sandbox.command<{ userId: string; code: string }[]>('codes', { plan });
     const setupInput: SetupInput = {
       sandbox: info,
-      databaseUrl: `sqlite:${dbFile}`,
+      databaseUrl,
       dataDir: dir,
       seeded: sandbox.ready.seeded,
       codes,
@@ -400,13 +456,7 @@ async function main(): Promise<void> {
         `${int(consultants)} consultants signed in through MSAL in ${setup.seconds.toFixed(1)} s`,
     );
 
-    const input: RunInput = {
-      sandbox: info,
-      databaseUrl: `sqlite:${dbFile}`,
-      dbFile,
-      dataDir: dir,
-      concurrency,
-    };
+    const input: RunInput = { sandbox: info, databaseUrl, dataDir: dir, concurrency };
     const seed = Number(args.seed);
     const clean = await measure(`Run 1 — ${latencyMs} ms per ARM call, no faults`, sandbox, input, {
       latencyMs,
@@ -416,6 +466,32 @@ async function main(): Promise<void> {
     });
     const cleanFigures = report(clean, sandbox.ready.seeded, false);
     const roles = roleDefinitionTarget(clean.calls, sandbox.ready.seeded);
+
+    // Run 1 again with more service processes: how the same run scales out.
+    const scaling: { workers: number; wallSeconds: number; efficiency: number; wrong: number }[] = [
+      {
+        workers: 1,
+        wallSeconds: clean.run.wallSeconds,
+        efficiency: cleanFigures.efficiency,
+        wrong: clean.verdicts.wrong,
+      },
+    ];
+    for (const workers of workerCounts.filter((n) => n > 1)) {
+      const scaled = await measure(
+        `Run 1 with ${workers} service processes — ${latencyMs} ms per ARM call, no faults`,
+        sandbox,
+        input,
+        { latencyMs, throttleRate: 0, serverErrorRate: 0, seed },
+        workers,
+      );
+      const figures = report(scaled, sandbox.ready.seeded, false);
+      scaling.push({
+        workers,
+        wallSeconds: scaled.run.wallSeconds,
+        efficiency: figures.efficiency,
+        wrong: scaled.verdicts.wrong,
+      });
+    }
 
     let faults: Measured | undefined;
     if (!args['skip-faults']) {
@@ -479,6 +555,17 @@ async function main(): Promise<void> {
         faults.run.peakRssMb <= TARGETS.rssMb,
       );
     }
+    if (scaling.length > 1) {
+      console.log(
+        `\nScaling out (run 1, ${databaseUrl.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}, concurrency ${concurrency} per process):`,
+      );
+      for (const s of scaling) {
+        console.log(
+          `  ${s.workers} process(es): ${s.wallSeconds.toFixed(1)} s, ${(scaling[0]!.wallSeconds / s.wallSeconds).toFixed(2)}× the speed of one, ` +
+            `${s.efficiency.toFixed(3)}× its ideal bound, ${s.wrong} wrong verdicts`,
+        );
+      }
+    }
     console.log('\nTargets (DESIGN §10):');
     const header: [string, string, string, string] = ['', 'measured', 'target', ''];
     const widths = [0, 1, 2].map((i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
@@ -488,8 +575,11 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(format(r));
   } finally {
     await sandbox?.stop();
-    if (args.keep) console.log(`\nkept ${dbFile}`);
-    else rmSync(dir, { recursive: true, force: true });
+    if (args.keep) console.log(`\nkept ${pgSchema ? `schema ${pgSchema}` : dbFile}`);
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      if (pgSchema) await dropSchema(args['database-url'], pgSchema);
+    }
     clearTimeout(deadline);
   }
 }

@@ -76,6 +76,10 @@ export interface RunOptions {
   timeoutMs: number;
   /** V8/Node flags for the contender's process only (e.g. `--max-semi-space-size=16`). */
   nodeFlags: string[];
+  /** PostgreSQL for `ours` instead of a fresh SQLite file (a fresh schema in it per run). */
+  databaseUrl?: string | undefined;
+  /** Sender processes for `ours` (more than one needs PostgreSQL). */
+  workers?: number;
 }
 
 /** Runs one contender in its own process; rejects on a failure or when it overruns the timeout. */
@@ -83,9 +87,10 @@ export function runContender(
   kind: ContenderKind,
   port: number,
   count: number,
-  { timeoutMs, nodeFlags }: RunOptions,
+  { timeoutMs, nodeFlags, databaseUrl, workers = 1 }: RunOptions,
 ): Promise<ContenderResult> {
-  const args = [kind, '--port', String(port), '--count', String(count)];
+  const args = [kind, '--port', String(port), '--count', String(count), '--workers', String(workers)];
+  if (databaseUrl) args.push('--database-url', databaseUrl);
   const child = node(script('./contenders.ts'), args, nodeFlags);
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => {

@@ -6,12 +6,18 @@
  *
  *   npm run bench:send -- [--count 10000] [--memory-count 50000] [--naive-sample 1000] [--skip-naive]
  *                         [--skip-memory-baseline] [--no-greeting-pause] [--node-flags "…"] [--timeout 600]
+ *                         [--database-url postgres://… --workers 1,2]
  *
+ * --database-url runs ours on PostgreSQL (a fresh schema per run, dropped after); --workers lists the
+ * numbers of sender processes to measure ours with (each list entry is one row; more than one sender
+ * needs PostgreSQL).
  * --naive-sample 0 sends all N naively. --no-greeting-pause removes smtp-server's fixed 100 ms pause
  * before each greeting (see smtp-sink.ts). --node-flags go to every contender's process alike.
  */
+import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import type { ContenderKind, ContenderResult } from './contenders.ts';
 import { type RunOptions, runContender, type SinkStats, startSink } from './processes.ts';
 
@@ -32,8 +38,14 @@ const { values: args } = parseArgs({
     'no-greeting-pause': { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
     timeout: { type: 'string', default: '600' },
+    'database-url': { type: 'string', default: '' },
+    workers: { type: 'string', default: '1' },
   },
 });
+const workerCounts = args.workers.split(',').map(Number);
+if (workerCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--workers: e.g. 1 or 1,2');
+if (workerCounts.some((n) => n > 1) && !args['database-url'].startsWith('postgres'))
+  throw new Error('--workers above 1 needs --database-url postgres://… (instances share PostgreSQL)');
 const count = Number(args.count);
 const memoryCount = Number(args['memory-count']);
 const naiveSample = Number(args['naive-sample']);
@@ -54,11 +66,30 @@ let broken = false;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
+/** A fresh schema per run of ours on PostgreSQL, dropped after it (with pg-boss's beside it). */
+async function withDatabase<T>(work: (databaseUrl: string | undefined) => Promise<T>): Promise<T> {
+  if (!args['database-url']) return work(undefined);
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const url = new URL(args['database-url']);
+  url.searchParams.set('schema', schema);
+  try {
+    return await work(url.toString());
+  } finally {
+    const client = new pg.Client({ connectionString: args['database-url'] });
+    await client.connect();
+    await client.query(`drop schema if exists "${schema}" cascade`);
+    await client.query(`drop schema if exists "${schema}_jobs" cascade`);
+    await client.end();
+  }
+}
+
 /** One contender against its own sink; checks that the sink received exactly what was reported sent. */
-async function measure(kind: ContenderKind, n: number): Promise<Row | undefined> {
+async function measure(kind: ContenderKind, n: number, workers = 1): Promise<Row | undefined> {
   const sink = await startSink({ greetingPause });
   try {
-    const result = await runContender(kind, sink.port, n, run);
+    const result = await withDatabase((databaseUrl) =>
+      runContender(kind, sink.port, n, { ...run, ...(kind === 'ours' ? { databaseUrl, workers } : {}) }),
+    );
     const stats = await sink.stats();
     const problem = check(kind, n, result, stats);
     if (problem) throw new Error(problem);
@@ -113,11 +144,13 @@ function table(rows: Row[]): void {
 }
 
 /** Ours, with the split between issuing the batch and sending it. */
-async function measureOurs(n: number): Promise<Row | undefined> {
-  const row = await measure('ours', n);
+async function measureOurs(n: number, workers = 1): Promise<Row | undefined> {
+  const row = await measure('ours', n, workers);
   if (row) {
-    const { issueSeconds = 0, sendSeconds = 0 } = row.detail ?? {};
+    const { issueSeconds = 0, sendSeconds = 0, senders = 1, smallestShare = n } = row.detail ?? {};
+    if (workers > 1) row.label = `${row.label}, ${workers} sender processes`;
     row.note = `issuing + queueing ${issueSeconds.toFixed(2)} s, sending ${sendSeconds.toFixed(2)} s`;
+    if (workers > 1) row.note += `; ${senders} senders sent, the smallest share ${int(smallestShare)}`;
   }
   return row;
 }
@@ -132,7 +165,8 @@ console.log(
 );
 console.log(
   `SMTP sink: smtp-server ${greetingPause ? 'as shipped (100 ms pause before each greeting)' : 'without its greeting pause'}` +
-    `; contender flags: ${run.nodeFlags.join(' ') || 'none'}`,
+    `; contender flags: ${run.nodeFlags.join(' ') || 'none'}` +
+    `; ours on ${args['database-url'] ? 'PostgreSQL' : 'SQLite'}`,
 );
 
 console.log(`\nThroughput, ${int(count)} invitations:`);
@@ -145,8 +179,19 @@ if (!args['skip-naive']) {
     naive.note = `measured on a sample of ${int(n)}; its rate stands for all ${int(count)}`;
   }
 }
-const ours = await measureOurs(count);
-table([baseline, naive, ours].filter((row) => row !== undefined));
+const oursRows: Row[] = [];
+for (const workers of workerCounts) {
+  const row = await measureOurs(count, workers);
+  if (row) oursRows.push(row);
+}
+const ours = oursRows[0];
+table([baseline, naive, ...oursRows].filter((row) => row !== undefined));
+if (oursRows.length > 1 && ours) {
+  for (const row of oursRows.slice(1))
+    console.log(
+      `  scaling: ${row.label} sends ${(row.rate / ours.rate).toFixed(2)}× the rate of the first row of ours`,
+    );
+}
 
 console.log('\nTargets (DESIGN §10):');
 if (ours && baseline) {
