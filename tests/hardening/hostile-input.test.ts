@@ -1,10 +1,16 @@
 import request from 'supertest';
+import { createMailRenderer } from '../../src/mail/render.ts';
+import { createTemplates } from '../../src/platform/templates.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInWithPicker } from '../../src/sandbox/identity/simulated-browser.ts';
 import { ADMIN, apiRoutes, apiTestApp } from '../api/support.ts';
+import { addCheckedLink, addConsultant } from '../console/seed.ts';
+import { ALEX, consoleRoutes, fakeIdentity, ORIGIN, signIn, submit } from '../console/support.ts';
+import { buildTestApp, TEST_ADMIN_TOKEN, testConfig } from '../support/app.ts';
 import { type ServiceWithSandbox, startServiceWithSandbox } from '../support/sandbox-app.ts';
 import { CSV_CASES } from './corpus/csv.ts';
 import { BAD_IDS, BODY_ROUTES, FIELD_VALUES, QUERIES, RAW_BODIES, WRONG_VALUES } from './corpus/json.ts';
+import { SCRIPT_PAYLOADS } from './corpus/names.ts';
 import { ADMIN_CONSENT_QUERIES, CALLBACK_CASES } from './corpus/oauth.ts';
 import { JUNK_TOKENS, tamperedTokens } from './corpus/tokens.ts';
 import { createTally } from './tally.ts';
@@ -318,5 +324,148 @@ describe('invitation tokens and OAuth callbacks', () => {
     const page = await send(new URL(back).pathname + new URL(back).search, { cookie: real.cookie });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Linked');
+  });
+});
+
+describe('script payloads in names, on every page and in every mail', () => {
+  it('shows every payload as text on every console page and invitation page', async () => {
+    const built = await buildTestApp({
+      config: testConfig({ PUBLIC_BASE_URL: ORIGIN }),
+      azure: {
+        identity: fakeIdentity({
+          eve: { ...ALEX, name: SCRIPT_PAYLOADS[0]!, roles: ['PAL.Admin'], emails: ['eve@contoso.example'] },
+          mal: { ...ALEX, name: SCRIPT_PAYLOADS[1]!, emails: [`${SCRIPT_PAYLOADS[1]}@evil.example`] },
+        }),
+      },
+    });
+    try {
+      const { deps, app } = built;
+      const consultants: string[] = [];
+      for (const [i, payload] of SCRIPT_PAYLOADS.entries()) {
+        const id = await addConsultant(deps, `xss${i}@contoso.example`, payload);
+        consultants.push(id);
+        await addCheckedLink(deps, id, [
+          {
+            at: '2026-11-19T05:00:00.000Z',
+            verdict: 'reader_only',
+            evidence: { roles: [{ roleName: payload, scope: payload, eligible: false }], message: payload },
+          },
+        ]);
+      }
+      await deps.db.updateTable('associations').set({ tenant_name: SCRIPT_PAYLOADS[2]! }).execute();
+      const issued = await request(app)
+        .post('/api/invitations')
+        .set('authorization', `Bearer ${TEST_ADMIN_TOKEN}`)
+        .send({ consultantIds: consultants });
+      expect(issued.status).toBe(202);
+
+      // Refused at sign-in with a hostile name and address: the refusal page names the address.
+      const refused = await signIn(request.agent(app), 'mal');
+      expect(refused.status).toBe(403);
+      const pages: [string, string][] = [['console refusal', refused.text]];
+
+      const browser = request.agent(app);
+      expect((await signIn(browser, 'eve')).status).toBe(303);
+      for (const payload of SCRIPT_PAYLOADS) {
+        expect((await submit(browser, '/console/tokens', { name: payload })).status).toBe(200);
+      }
+      const runs = await deps.db.selectFrom('check_runs').select('id').execute();
+      const ids: Record<string, string[]> = {
+        '/console/consultants/:id': consultants,
+        '/console/checks/:id': runs.map((r) => r.id),
+        '/console/checks/:id/status': runs.map((r) => r.id),
+        '/console/batches/:id': [issued.body.batchId],
+        '/console/batches/:id/status': [issued.body.batchId],
+      };
+      const pagesToWalk = consoleRoutes(deps).filter(
+        (r) => r.method === 'get' && r.path !== '/console/auth/callback',
+      );
+      expect(pagesToWalk.length).toBeGreaterThanOrEqual(14);
+      for (const route of pagesToWalk) {
+        for (const id of ids[route.path] ?? ['']) {
+          const path = route.path.replace(':id', id);
+          const res = await browser.get(path);
+          tally.response('names', `GET ${route.path}`, res.status);
+          expect(res.status, path).toBeLessThan(400);
+          // CSV downloads and JSON status feeds hold the names verbatim; no browser renders them as HTML.
+          if (!String(res.headers['content-type']).startsWith('text/html')) {
+            expect(res.headers['x-content-type-options'], path).toBe('nosniff');
+            continue;
+          }
+          pages.push([path, res.text]);
+        }
+      }
+      for (const invitation of issued.body.invitations as { url: string }[]) {
+        const landing = await request(app).get(new URL(invitation.url).pathname);
+        tally.response('names', 'GET /i/{token}', landing.status);
+        expect(landing.status).toBe(200);
+        pages.push(['invitation landing', landing.text]);
+      }
+
+      for (const [where, text] of pages) {
+        for (const payload of SCRIPT_PAYLOADS) {
+          expect(text, `${where} shows ${payload} raw`).not.toContain(payload);
+          tally.escaped('names');
+        }
+        expect(text, where).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      }
+      // The payloads are there, as text.
+      const all = pages.map(([, text]) => text).join('\n');
+      expect(all).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(all).toContain('&lt;svg/onload=alert(1)&gt;');
+    } finally {
+      await built.close();
+    }
+  });
+
+  it('escapes every payload in the HTML part of every mail and keeps it out of the headers', () => {
+    const renderer = createMailRenderer({ templates: createTemplates() });
+    for (const payload of SCRIPT_PAYLOADS) {
+      const hostile = `${payload}\r\nBcc: victim@evil.example`;
+      const mails = (['invitation', 'reminder', 'reinvite'] as const).map((kind) =>
+        renderer.renderInvitationMail({
+          partnerName: hostile,
+          consultantName: hostile,
+          locationId: '4471231',
+          locationLabel: hostile,
+          url: 'https://pal.contoso.example/i/tok',
+          expiresAt: new Date('2026-12-04T10:00:00Z'),
+          kind,
+          reason: hostile,
+          contactEmail: 'help@contoso.example',
+        }),
+      );
+      mails.push(
+        renderer.renderDigestMail({
+          partnerName: hostile,
+          headline: hostile,
+          finishedAt: new Date('2026-11-20T05:00:00Z'),
+          trigger: hostile,
+          total: 1,
+          counts: [{ label: hostile, count: 1 }],
+          alerts: [{ message: hostile, tenant: hostile }],
+          groups: [
+            {
+              label: hostile,
+              tone: 'bad',
+              meaning: hostile,
+              automatic: hostile,
+              link: 'https://pal.contoso.example/console/findings',
+              items: [{ consultant: hostile, email: hostile, tenant: hostile, change: hostile, note: hostile, evidence: hostile }],
+              more: 0,
+            },
+          ],
+          runUrl: 'https://pal.contoso.example/console/checks/1',
+          consoleUrl: 'https://pal.contoso.example/console',
+        }),
+      );
+      for (const mail of mails) {
+        tally.input('mail');
+        tally.escaped('mail', 2);
+        expect(mail.html).not.toContain(payload);
+        expect(mail.subject).not.toMatch(/[\r\n]/);
+        expect(mail.text).not.toMatch(/^Bcc:/m);
+      }
+    }
   });
 });

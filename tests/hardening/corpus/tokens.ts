@@ -6,7 +6,7 @@ const flip = (char: string) => (char === 'A' ? 'B' : 'A');
 
 export function tamperedTokens(token: string): [string, string][] {
   const last = token.length - 1;
-  return [
+  const cases: [string, string][] = [
     ['last character changed', `${token.slice(0, last)}${flip(token[last]!)}`],
     ['first character changed', `${flip(token[0]!)}${token.slice(1)}`],
     ['case swapped', token.replace(/[a-z]/, (c) => c.toUpperCase())],
@@ -22,6 +22,8 @@ export function tamperedTokens(token: string): [string, string][] {
     ['double-encoded', encodeURIComponent(encodeURIComponent(token)).replace(/^/, '%25')],
     ['extension', `${token}.json`],
   ];
+  // A token without `-`, `_` or lower-case letters is unchanged by some rewrites: those are not tampering.
+  return cases.filter(([, bad]) => bad !== token);
 }
 
 /** Tokens with no relation to a real one (dot segments are in the path-tricks corpus: fetch would resolve them). */
