@@ -12,6 +12,7 @@ import { CSV_CASES } from './corpus/csv.ts';
 import { BAD_IDS, BODY_ROUTES, FIELD_VALUES, QUERIES, RAW_BODIES, WRONG_VALUES } from './corpus/json.ts';
 import { SCRIPT_PAYLOADS } from './corpus/names.ts';
 import { ADMIN_CONSENT_QUERIES, CALLBACK_CASES } from './corpus/oauth.ts';
+import { HEADER_TARGETS, HOSTILE_HEADERS, PATH_TRICKS } from './corpus/requests.ts';
 import { JUNK_TOKENS, tamperedTokens } from './corpus/tokens.ts';
 import { createTally } from './tally.ts';
 
@@ -466,6 +467,38 @@ describe('script payloads in names, on every page and in every mail', () => {
         expect(mail.subject).not.toMatch(/[\r\n]/);
         expect(mail.text).not.toMatch(/^Bcc:/m);
       }
+    }
+  });
+});
+
+describe('hostile headers and path tricks', () => {
+  it('answers hostile headers without a 5xx and never redirects off-site', async () => {
+    for (const [name, headers] of HOSTILE_HEADERS) {
+      for (const target of HEADER_TARGETS) {
+        const [method, path] = target.split(' ') as ['GET' | 'POST', string];
+        const label = `${target} with ${name}`;
+        const req = request(api.app)[method === 'GET' ? 'get' : 'post'](path!);
+        for (const [header, value] of Object.entries(headers)) req.set(header, value);
+        const res = await req;
+        tally.response('headers', label, res.status);
+        expect(res.status, `${label}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+        const location = String(res.headers.location ?? '');
+        expect(location, label).not.toContain('evil.example');
+        expect(res.headers['x-request-id'] ?? '', label).toMatch(/^[A-Za-z0-9._-]{8,64}$/);
+        expect(res.text, label).not.toContain('<script>alert(1)');
+      }
+    }
+  });
+
+  it('keeps every path trick inside its folder and behind its guard', async () => {
+    for (const path of PATH_TRICKS) {
+      const res = await request(api.app).get(path);
+      tally.response('path-tricks', path, res.status);
+      expect(res.status, `${path}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+      expect(res.status, path).not.toBe(200);
+      expect(res.text, path).not.toContain('devDependencies');
+      expect(res.text, path).not.toContain('root:x:0');
+      expect(res.text, path).not.toContain('keeper@contoso.example');
     }
   });
 });
