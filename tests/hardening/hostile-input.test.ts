@@ -1,7 +1,7 @@
 import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailRenderer } from '../../src/mail/render.ts';
 import { createTemplates } from '../../src/platform/templates.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInWithPicker } from '../../src/sandbox/identity/simulated-browser.ts';
 import { ADMIN, apiRoutes, apiTestApp } from '../api/support.ts';
 import { addCheckedLink, addConsultant } from '../console/seed.ts';
@@ -452,7 +452,16 @@ describe('script payloads in names, on every page and in every mail', () => {
               meaning: hostile,
               automatic: hostile,
               link: 'https://pal.contoso.example/console/findings',
-              items: [{ consultant: hostile, email: hostile, tenant: hostile, change: hostile, note: hostile, evidence: hostile }],
+              items: [
+                {
+                  consultant: hostile,
+                  email: hostile,
+                  tenant: hostile,
+                  change: hostile,
+                  note: hostile,
+                  evidence: hostile,
+                },
+              ],
               more: 0,
             },
           ],

@@ -46,6 +46,7 @@ describe('no token or secret in the logs of an end-to-end run', () => {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        // biome-ignore lint/suspicious/noExplicitAny: test helper returning whatever JSON the API sent
       }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }));
 
     // An API token, then used for everything else (and the bootstrap token once more, wrongly spelled).
@@ -56,7 +57,12 @@ describe('no token or secret in the logs of an end-to-end run', () => {
     await api('GET', '/api/consultants', undefined, `${TEST_ADMIN_TOKEN}x`);
 
     // The consultant: invitation, Continue, the account picker, the callback, PAL linked.
-    const dana = await api('POST', '/api/consultants', { email: 'dana.contributor@contoso.example' }, apiToken);
+    const dana = await api(
+      'POST',
+      '/api/consultants',
+      { email: 'dana.contributor@contoso.example' },
+      apiToken,
+    );
     const issued = await api('POST', '/api/invitations', { consultantIds: [dana.body.id] }, apiToken);
     const url = new URL(issued.body.invitations[0].url as string);
     keep('invitation token', url.pathname.split('/').pop());
@@ -82,7 +88,10 @@ describe('no token or secret in the logs of an end-to-end run', () => {
       .set('origin', service.baseUrl)
       .type('form')
       .send({});
-    keep('console sign-in cookie', cookieValue(String(adminStart.headers['set-cookie']), 'pal_console_signin'));
+    keep(
+      'console sign-in cookie',
+      cookieValue(String(adminStart.headers['set-cookie']), 'pal_console_signin'),
+    );
     const adminAuthorize = new URL(adminStart.headers.location as string);
     keep('console state', adminAuthorize.searchParams.get('state'));
     const adminBack = await signInWithPicker(adminAuthorize.toString(), 'alex.admin@contoso.example');
@@ -94,11 +103,14 @@ describe('no token or secret in the logs of an end-to-end run', () => {
     // A bulk send of 12 invitations through the outbox.
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      ids.push((await api('POST', '/api/consultants', { email: `bulk${i}@contoso.example` }, apiToken)).body.id);
+      ids.push(
+        (await api('POST', '/api/consultants', { email: `bulk${i}@contoso.example` }, apiToken)).body.id,
+      );
     }
     const bulk = await api('POST', '/api/invitations', { consultantIds: ids, send: true }, apiToken);
     expect(bulk.status).toBe(202);
-    for (const invitation of bulk.body.invitations) keep('bulk invitation token', new URL(invitation.url).pathname.slice(3));
+    for (const invitation of bulk.body.invitations)
+      keep('bulk invitation token', new URL(invitation.url).pathname.slice(3));
     await createMailSender(service.deps, { idleMs: 10 }).drain();
     const batch = await api('GET', `/api/batches/${bulk.body.batchId}`, undefined, apiToken);
     expect(batch.body).toMatchObject({ total: 12, sent: 12 });
@@ -115,7 +127,10 @@ describe('no token or secret in the logs of an end-to-end run', () => {
     const caches = await service.deps.db.selectFrom('token_caches').selectAll().execute();
     expect(caches.length).toBeGreaterThan(0);
     for (const row of caches) {
-      const cache = service.deps.sealedBox.open({ keyId: row.key_id, data: row.data }, `token-cache:${row.account_key}`);
+      const cache = service.deps.sealedBox.open(
+        { keyId: row.key_id, data: row.data },
+        `token-cache:${row.account_key}`,
+      );
       expect(cache).toBeDefined();
       const found = cacheSecrets(JSON.parse(cache!));
       expect(found.length).toBeGreaterThanOrEqual(3);

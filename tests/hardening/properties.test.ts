@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCursor, parseCursor } from '../../src/audit/cursor.ts';
 import { createLinkTokens } from '../../src/invitations/link-token.ts';
@@ -75,7 +75,11 @@ describe('partner IDs', () => {
 
 describe('email normalisation', () => {
   it('never throws, and what it accepts is trimmed, lower-case, at most 254 characters and stable', () => {
-    const address = fc.oneof(fc.emailAddress(), fc.string(), fc.emailAddress().map((e) => ` ${e.toUpperCase()}\t`));
+    const address = fc.oneof(
+      fc.emailAddress(),
+      fc.string(),
+      fc.emailAddress().map((e) => ` ${e.toUpperCase()}\t`),
+    );
     fc.assert(
       fc.property(address, (email) => {
         const parsed = createConsultantSchema.safeParse({ email });
@@ -126,7 +130,9 @@ describe('the roster CSV parser', () => {
         expect(parsed.ok).toBe(true);
         if (!parsed.ok) return;
         expect(parsed.errors).toEqual([]);
-        expect(parsed.rows.map((r) => r.cells.email)).toEqual(people.map((p) => `${p.local}@contoso.example`));
+        expect(parsed.rows.map((r) => r.cells.email)).toEqual(
+          people.map((p) => `${p.local}@contoso.example`),
+        );
         expect(parsed.rows.map((r) => r.cells.displayName)).toEqual(people.map((p) => p.name));
       }),
       runs(300),
@@ -136,7 +142,11 @@ describe('the roster CSV parser', () => {
 
 describe('the CSV formula guard', () => {
   it('leaves no cell starting with a formula trigger, and the import restores the value exactly', () => {
-    const cell = fc.oneof(fc.string(), fc.string().map((s) => `=${s}`), fc.string().map((s) => `''+${s}`));
+    const cell = fc.oneof(
+      fc.string(),
+      fc.string().map((s) => `=${s}`),
+      fc.string().map((s) => `''+${s}`),
+    );
     fc.assert(
       fc.property(cell, (value) => {
         const safe = neutraliseFormula(value);
@@ -182,10 +192,16 @@ describe('the audit cursor', () => {
 
   it('never throws, and what it accepts is a normalised time', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), (raw) => {
-        const cursor = parseCursor(raw);
-        if (cursor) expect(new Date(cursor.at).toISOString()).toBe(cursor.at);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        ),
+        (raw) => {
+          const cursor = parseCursor(raw);
+          if (cursor) expect(new Date(cursor.at).toISOString()).toBe(cursor.at);
+        },
+      ),
       runs(500),
     );
   });
@@ -195,7 +211,11 @@ describe('the SMTP URL parser', () => {
   it('only ever throws its own error, whose message never holds the password', () => {
     fc.assert(
       fc.property(fc.string(), fc.string({ minLength: 6 }), (junk, password) => {
-        for (const raw of [junk, `smtp://u:${encodeURIComponent(password)}@${junk}`, `smtps://u:${encodeURIComponent(password)}@h:25?${junk}`]) {
+        for (const raw of [
+          junk,
+          `smtp://u:${encodeURIComponent(password)}@${junk}`,
+          `smtps://u:${encodeURIComponent(password)}@h:25?${junk}`,
+        ]) {
           try {
             const settings = parseSmtpUrl(raw);
             expect(settings.description).not.toContain(password);
@@ -212,7 +232,9 @@ describe('the SMTP URL parser', () => {
   it('hands nodemailer the exact user and password, however they are spelled', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (user, pass) => {
-        const settings = parseSmtpUrl(`smtp://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@mail.example:25`);
+        const settings = parseSmtpUrl(
+          `smtp://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@mail.example:25`,
+        );
         expect(settings.options.auth).toEqual({ user, pass });
       }),
     );
@@ -231,7 +253,16 @@ describe('redactUrl', () => {
   });
 
   it('removes every OAuth secret from the query string, in any case and position', () => {
-    const name = fc.constantFrom('code', 'state', 'token', 'client_secret', 'refresh_token', 'id_token', 'access_token', 'session_state');
+    const name = fc.constantFrom(
+      'code',
+      'state',
+      'token',
+      'client_secret',
+      'refresh_token',
+      'id_token',
+      'access_token',
+      'session_state',
+    );
     const spelled = fc.tuple(name, fc.boolean()).map(([n, upper]) => (upper ? n.toUpperCase() : n));
     fc.assert(
       fc.property(spelled, base64url, fc.webPath(), fc.boolean(), (param, secret, path, first) => {

@@ -9,7 +9,7 @@ import { createSealedBox } from '../../src/platform/crypto/sealed-box.ts';
 import { createTokenHasher } from '../../src/platform/crypto/secret-tokens.ts';
 import { seedRoster } from '../console/seed.ts';
 import { ALEX, consoleRoutes, fakeIdentity, PAT_WITH_ROLE, signedIn } from '../console/support.ts';
-import { healthApp, person } from '../health/support.ts';
+import { healthApp, LINKED, person, subscriptionList } from '../health/support.ts';
 import { buildTestApp, TEST_ADMIN_TOKEN, testConfig } from '../support/app.ts';
 
 /**
@@ -29,7 +29,10 @@ async function app(env: Record<string, string> = {}) {
     ...fakeIdentity({ alex: ALEX, pat: PAT_WITH_ROLE }),
     authorizeUrl: async (start: { state: string }) => `https://login.example/authorize?state=${start.state}`,
   };
-  const built = await buildTestApp({ config: testConfig({ PUBLIC_BASE_URL: origin, ...env }), azure: { identity } });
+  const built = await buildTestApp({
+    config: testConfig({ PUBLIC_BASE_URL: origin, ...env }),
+    azure: { identity },
+  });
   const invite = async (email: string) => {
     const created = await request(built.app).post('/api/consultants').set(ADMIN).send({ email });
     const issued = await request(built.app)
@@ -51,7 +54,10 @@ async function htmlPages(built: Awaited<ReturnType<typeof app>>) {
   const anonymous = ['/console/sign-in', path, '/i/unknown-token', '/auth/admin-consent?admin_consent=True'];
   for (const page of anonymous) responses.push([page, await request(built.app).get(page)]);
   responses.push(['callback problem', await request(built.app).get('/auth/callback?state=x&code=y')]);
-  responses.push(['console callback problem', await request(built.app).get('/console/auth/callback?state=x')]);
+  responses.push([
+    'console callback problem',
+    await request(built.app).get('/console/auth/callback?state=x'),
+  ]);
   for (const route of consoleRoutes(deps).filter((r) => r.method === 'get' && !r.path.includes('auth'))) {
     if (route.path.includes(':id') && !route.path.startsWith('/console/consultants/')) continue;
     const page = route.path.replace(':id', seeded.riley);
@@ -141,9 +147,9 @@ describe('cookie flags', () => {
         expect(cookie).not.toMatch(/; Domain=/i);
       }
       expect(cookies.find((c) => c.startsWith('pal_signin='))).toMatch(/; Path=\/auth;/);
-      expect(cookies.find((c) => c.startsWith('pal_console_signin=') && !c.startsWith('pal_console_signin=;'))).toMatch(
-        /; Path=\/console\/auth;/,
-      );
+      expect(
+        cookies.find((c) => c.startsWith('pal_console_signin=') && !c.startsWith('pal_console_signin=;')),
+      ).toMatch(/; Path=\/console\/auth;/);
     } finally {
       await built.close();
     }
@@ -199,7 +205,11 @@ describe('the sandbox in production', () => {
   it('never mounts the simulated Microsoft or its control API on the service, even in the sandbox', async () => {
     const built = await buildTestApp();
     try {
-      for (const path of ['/_sandbox/control/world', '/_sandbox/control/calls', '/common/discovery/instance']) {
+      for (const path of [
+        '/_sandbox/control/world',
+        '/_sandbox/control/calls',
+        '/common/discovery/instance',
+      ]) {
         expect((await request(built.app).get(path)).status, path).toBe(404);
       }
     } finally {
@@ -231,7 +241,10 @@ describe('rate limits on the public endpoints', () => {
         for (let i = 0; i <= limit; i++) {
           statuses.push((await request(built.app)[method](url).set('x-forwarded-for', address)).status);
         }
-        expect(statuses.slice(0, limit).every((s) => s !== 429), `${method} ${route}`).toBe(true);
+        expect(
+          statuses.slice(0, limit).every((s) => s !== 429),
+          `${method} ${route}`,
+        ).toBe(true);
         expect(statuses[limit], `${method} ${route}`).toBe(429);
         const blocked = await request(built.app)[method](url).set('x-forwarded-for', address);
         expect(blocked.headers['ratelimit-policy'] ?? blocked.headers.ratelimit, route).toBeDefined();
@@ -265,7 +278,10 @@ describe('key rotation', () => {
     const built = await buildTestApp({ config: testConfig({ TOKEN_ENCRYPTION_KEY: keyA }) });
     try {
       const before = createApp(built.deps);
-      const created = await request(before).post('/api/consultants').set(ADMIN).send({ email: 'rot@contoso.example' });
+      const created = await request(before)
+        .post('/api/consultants')
+        .set(ADMIN)
+        .send({ email: 'rot@contoso.example' });
       const issued = await request(before)
         .post('/api/invitations')
         .set(ADMIN)
@@ -284,7 +300,10 @@ describe('key rotation', () => {
       expect(row.key_id).toBe('b');
       expect(row.data).not.toContain('rt-rotated');
 
-      const other = await request(after).post('/api/consultants').set(ADMIN).send({ email: 'new@contoso.example' });
+      const other = await request(after)
+        .post('/api/consultants')
+        .set(ADMIN)
+        .send({ email: 'new@contoso.example' });
       await request(after)
         .post('/api/invitations')
         .set(ADMIN)
@@ -309,7 +328,13 @@ describe('key rotation', () => {
   it('turns a token cache sealed under a removed key into "sign-in needed", not a crash', async () => {
     const health = await healthApp();
     try {
-      const consultantId = await health.signedIn(person(1), {});
+      // Microsoft would answer normally; the check must not even get that far without a readable cache.
+      const consultantId = await health.signedIn(person(1), {
+        token: 'ok',
+        link: LINKED,
+        subscriptions: () => subscriptionList(),
+        assignments: () => [200, { value: [] }],
+      });
       const store = createTokenCacheStore(health.deps);
       const row = await health.deps.db.selectFrom('token_caches').selectAll().executeTakeFirstOrThrow();
       const plaintext = (await store.load(row.account_key))!;

@@ -193,6 +193,9 @@ export const QUERIES: { path: string; queries: string[] }[] = [
       'locationId[]=1',
       'unknown=1',
       'limit=%00',
+      'q=%00',
+      'q=a%00b',
+      'locationId=%00',
     ],
   },
   { path: '/api/consultants.csv', queries: ['status=nope', 'limit=10', 'q=%E0%A4%A'] },
@@ -215,6 +218,8 @@ export const QUERIES: { path: string; queries: string[] }[] = [
       'limit=501',
       `action=${'a'.repeat(101)}`,
       'subjectId[a]=1',
+      'action=%00',
+      'subjectId=%00',
     ],
   },
 ];

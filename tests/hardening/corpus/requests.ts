@@ -15,7 +15,10 @@ export const HOSTILE_HEADERS: [string, Record<string, string>][] = [
   ['cookie injection attempt', { cookie: 'pal_console=x; Path=/; Domain=evil.example' }],
   ['weird Accept', { accept: '*/*;q=abc, text/html;level=<script>' }],
   ['content type with 1,000 parameters', { 'content-type': `application/json${'; a=b'.repeat(1_000)}` }],
-  ['unknown transfer encoding', { 'content-type': 'application/json', 'content-encoding': 'br, gzip, x-evil' }],
+  [
+    'unknown transfer encoding',
+    { 'content-type': 'application/json', 'content-encoding': 'br, gzip, x-evil' },
+  ],
   ['Origin null', { origin: 'null' }],
   ['javascript: Referer', { referer: 'javascript:alert(1)' }],
 ];
