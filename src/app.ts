@@ -5,6 +5,7 @@ import type { Deps } from './deps.ts';
 import { onboarding } from './onboarding/index.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler.ts';
+import { refuseNulInUrl } from './platform/http/nul-guard.ts';
 import { requestLogging } from './platform/http/request-logging.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { requestMetrics } from './platform/metrics.ts';
@@ -26,6 +27,7 @@ export function createApp(deps: Deps): Express {
     }),
   );
 
+  app.use(refuseNulInUrl);
   app.use(opsRoutes({ db: deps.db, metrics: deps.metrics, isShuttingDown: deps.lifecycle.isShuttingDown }));
   app.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.use('/api', apiRouter(deps));

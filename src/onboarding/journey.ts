@@ -33,7 +33,17 @@ export interface JourneyDeps {
   clock: { now(): Date };
 }
 
-export type Problem = { kind: 'problem'; problem: ProblemKey; detail?: string; invitationId?: string };
+export type Problem = {
+  kind: 'problem';
+  problem: ProblemKey;
+  detail?: string;
+  invitationId?: string;
+  /**
+   * The problem was reported by the browser (an `error` on the callback), which anyone can forge:
+   * the page is the same, but its status is never a 5xx.
+   */
+  reportedByBrowser?: boolean;
+};
 
 export type ResultView = {
   kind: 'result';
@@ -119,7 +129,11 @@ export function createJourney(deps: JourneyDeps) {
             ],
           };
         }
-        return { kind: 'problem', problem: problemForAuthorizeError(input.error, input.errorDescription) };
+        return {
+          kind: 'problem',
+          problem: problemForAuthorizeError(input.error, input.errorDescription),
+          reportedByBrowser: true,
+        };
       }
       if (!input.code) return { kind: 'problem', problem: 'signin_failed' };
 

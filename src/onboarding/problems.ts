@@ -83,8 +83,10 @@ export const PROBLEMS = {
       'Microsoft sign-in or Azure did not answer in time. Nothing was changed and your link still works.',
     next: 'Open the link again in a few minutes.',
   },
+  // 400, not 502: what ends here is a reply Microsoft refused or we could not use (a forged, replayed
+  // or truncated callback, an error code nobody documented), which a caller can send at will.
   signin_failed: {
-    status: 502,
+    status: 400,
     title: 'Sign-in did not complete',
     message: 'Microsoft returned an error we did not expect. Nothing was changed and your link still works.',
     next: 'Open the link again. If it keeps happening, tell your PAL admin the time it happened.',

@@ -56,11 +56,12 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): Router {
 
   const showProblem = (res: Response, view: Problem, extra: Record<string, unknown> = {}) => {
     const problem = PROBLEMS[view.problem];
+    const status = view.reportedByBrowser && problem.status >= 500 ? 400 : problem.status;
     deps.render(
       res,
       'onboarding/problem',
       { title: problem.title, problem, detail: view.detail, ...extra },
-      problem.status,
+      status,
     );
   };
   const showResult = (res: Response, view: ResultView) => {

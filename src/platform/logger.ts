@@ -44,5 +44,7 @@ const SECRET_QUERY_PARAMS =
  * are replaced, since anyone reading logs could otherwise replay them.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^\/i\/[^/?#]+/, '/i/[redacted]').replace(SECRET_QUERY_PARAMS, '$1[redacted]');
+  // Express matches routes without regard to case (and tolerates repeated slashes), so `/I/{token}`
+  // reaches the invitation page too and must be redacted the same way.
+  return url.replace(/^\/+i\/[^/?#]+/i, '/i/[redacted]').replace(SECRET_QUERY_PARAMS, '$1[redacted]');
 }

@@ -175,7 +175,7 @@ describe('the callback refuses', () => {
       tokenResponse(dana, dana.homeTenantId, { nonce: 'not-the-nonce', clientId: CLIENT_ID }),
     );
     const page = await callback(signIn.browser, { code: 'c', state: signIn.state });
-    expect(page.status).toBe(502);
+    expect(page.status).toBe(400);
     expect(page.text).toContain('Sign-in did not complete');
     expect((await app.admin('get', '/api/associations')).body).toEqual([]);
   });

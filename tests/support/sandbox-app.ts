@@ -10,8 +10,8 @@ import { startTestSandbox } from './sandbox.ts';
  * The service on a real port, wired to a fresh sandbox exactly as `npm start` does: only the authority
  * host, the Resource Manager endpoint, the app secret and the trusted CA point at the simulation.
  */
-export async function startServiceWithSandbox() {
-  const sandbox = await startTestSandbox();
+export async function startServiceWithSandbox(options: { logger?: ReturnType<typeof createLogger> } = {}) {
+  const sandbox = await startTestSandbox(options.logger ? { logger: options.logger } : {});
   // Listen first on a free port, so PUBLIC_BASE_URL (and with it the OAuth redirect URI) can name it.
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -29,7 +29,7 @@ export async function startServiceWithSandbox() {
     },
   };
   const deps = await buildDeps(config, {
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logger ?? createLogger({ level: 'silent' }),
     trustedCa: sandbox.caPem,
     armRetry: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
   });

@@ -16,14 +16,14 @@ export const TEST_PARTNER = {
  * Pass a clock to control token lifetimes; defaults to real time.
  */
 export async function startTestSandbox(
-  options: { clock?: ReturnType<typeof manualClock> } = {},
+  options: { clock?: ReturnType<typeof manualClock>; logger?: ReturnType<typeof createLogger> } = {},
 ): Promise<RunningSandbox> {
   const sandbox = await startSandbox({
     dir: undefined,
     port: 0,
     partner: TEST_PARTNER,
     clientId: SANDBOX_DEFAULTS.clientId,
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logger ?? createLogger({ level: 'silent' }),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   trustCertificateAuthority(sandbox.caPem);

@@ -22,6 +22,8 @@ export interface TokenHolder {
   name: string;
 }
 
+const TOKEN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** `pal_` makes a leaked token recognisable to secret scanners and to our own audit guard. */
 export const API_TOKEN_PREFIX = 'pal_';
 
@@ -63,7 +65,8 @@ export function createApiTokenService(deps: ApiTokenDeps) {
     async revoke(id: string, ctx: AuditContext): Promise<ApiToken> {
       return deps.db.transaction().execute(async (trx) => {
         const tokens = createApiTokenStore(trx);
-        if (!(await tokens.findById(id))) throw notFound(`No API token ${id}`);
+        // Token IDs are UUIDs; anything else (a NUL byte included, which PostgreSQL refuses in text) is unknown.
+        if (!TOKEN_ID.test(id) || !(await tokens.findById(id))) throw notFound('No API token with this ID');
         if (await tokens.revoke(id, deps.clock.now().toISOString())) {
           await deps.audit.record(
             { ...ctx, action: 'api_token.revoked', subjectType: 'api_token', subjectId: id },

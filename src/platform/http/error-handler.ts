@@ -7,6 +7,11 @@ export interface ErrorBody {
 
 /** Errors thrown by Express's own body parsers carry a `type` and a client-error `status`. */
 function fromParserError(err: unknown): AppError | undefined {
+  // The router could not percent-decode a path parameter (`/api/consultants/%E0%A4%A`): the URL is
+  // the caller's mistake, though the error carries no `type`.
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
+    return new AppError('bad_request', 'The URL has a %-escape that does not decode to text');
+  }
   if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
   const type = String((err as { type: unknown }).type);
   if (type === 'entity.parse.failed')
