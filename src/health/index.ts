@@ -1,3 +1,5 @@
+import { createAutomationRunPart } from '../automation/check.ts';
+import { createAutomationTokens } from '../automation/credentials.ts';
 import { createTokenCacheStore } from '../azure/token-cache-store.ts';
 import type { Deps } from '../deps.ts';
 import type { RunFinishedHook, RunReport } from './report.ts';
@@ -52,6 +54,15 @@ export async function startHealthRun(
         arm: deps.azure.arm,
         tokenCaches: createTokenCacheStore(deps),
       },
+      automation: createAutomationRunPart({
+        db: deps.db,
+        arm: deps.azure.arm,
+        tokens: createAutomationTokens({
+          authorityHost: deps.config.azure.authorityHost,
+          sealedBox: deps.sealedBox,
+          secrets: deps.config.automationSecrets,
+        }),
+      }),
       onRunFinished: options.onRunFinished ?? deps.health.onRunFinished,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     },

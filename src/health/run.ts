@@ -1,3 +1,4 @@
+import type { AutomationRunPart } from '../automation/check.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createAlertTally } from './alerts.ts';
@@ -20,6 +21,8 @@ export interface RunDeps {
   /** Associations checked at once (each makes its Resource Manager calls one after another). */
   concurrency: number;
   azure: Omit<CheckDeps, 'roleDefinitions' | 'accountLock'>;
+  /** Automation identities' associations and their check (src/automation); none when absent. */
+  automation?: AutomationRunPart;
   onProgress?: (progress: { done: number; total: number }) => void;
   onRunFinished: RunFinishedHook;
 }
@@ -48,13 +51,13 @@ export async function executeRun(
   };
 
   try {
-    const associations = await deps.store.checkable();
+    const associations = [...(await deps.store.checkable()), ...((await deps.automation?.checkable()) ?? [])];
     total = associations.length;
     await deps.store.setTotal(run.runId, total);
     let done = 0;
     deps.onProgress?.({ done, total });
     await forEachBounded(associations, deps.concurrency, async (association) => {
-      const outcome = await checkSafely(check, association, deps.logger);
+      const outcome = await checkSafely(check, association, deps.logger, deps.automation);
       const now = deps.clock.now().toISOString();
       const settled = settle(association.shown, outcome, now);
       await deps.store.record({ runId: run.runId, association, outcome, settled, now });
@@ -101,8 +104,14 @@ async function checkSafely(
   deps: CheckDeps,
   association: AssociationToCheck,
   logger: Logger,
+  automation: AutomationRunPart | undefined,
 ): Promise<CheckOutcome> {
   try {
+    // The one place the run tells the two kinds apart: an automation identity acts with its own credential.
+    if (association.kind === 'service_principal') {
+      if (!automation) throw new Error('an automation identity’s association, but no automation checker');
+      return await automation.check(association, deps.roleDefinitions);
+    }
     return await checkAssociation(deps, association);
   } catch (error) {
     logger.error({ err: error, associationId: association.id }, 'health check of an association threw');
@@ -130,6 +139,7 @@ function transitionOf(
 ): RunReport['transitions'][number] {
   return {
     associationId: association.id,
+    kind: association.kind ?? 'user',
     consultantId: association.consultantId,
     email: association.email,
     displayName: association.displayName,

@@ -85,6 +85,8 @@ export function createHealthStore(db: Db) {
         .where('consultants.status', '=', 'active')
         .orderBy('associations.tenant_id')
         .orderBy('associations.id')
+        // The inner join keeps consultants' rows only (automation identities': src/automation/checkable.ts).
+        .$narrowType<{ consultant_id: string }>()
         .execute();
       return rows.map((row) => ({
         id: row.id,

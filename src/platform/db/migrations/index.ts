@@ -4,6 +4,7 @@ import { signIn } from './002-sign-in.ts';
 import { outbox } from './003-outbox.ts';
 import { healthRuns } from './004-health-runs.ts';
 import { consoleSessions } from './005-console-sessions.ts';
+import { automationIdentities } from './007-automation-identities.ts';
 
 /**
  * Numbered migrations, applied in name order at start-up. Add a file `NNN-what.ts` and list it here;
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '003-outbox': outbox,
   '004-health-runs': healthRuns,
   '005-console-sessions': consoleSessions,
+  '007-automation-identities': automationIdentities,
 };
 
 export const migrationProvider: MigrationProvider = {
