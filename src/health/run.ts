@@ -139,7 +139,8 @@ function transitionOf(
 ): RunReport['transitions'][number] {
   return {
     associationId: association.id,
-    kind: association.kind ?? 'user',
+    // Marked only for automation identities: a consultant's transition keeps its shape.
+    ...(association.kind === 'service_principal' ? { kind: 'service_principal' as const } : {}),
     consultantId: association.consultantId,
     email: association.email,
     displayName: association.displayName,
