@@ -2,6 +2,9 @@ import { Router } from 'express';
 import { auditDoc } from '../audit/docs.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { createAuditLog } from '../audit/service.ts';
+import { automationDoc } from '../automation/docs.ts';
+import { createAutomation } from '../automation/index.ts';
+import { automationRoutes } from '../automation/routes.ts';
 import type { Deps } from '../deps.ts';
 import { healthCheckDoc } from '../health/docs.ts';
 import { healthRoutes } from '../health/routes.ts';
@@ -54,7 +57,16 @@ export function apiRouter(deps: Deps): Router {
   // It holds no data, only the shape of the API (which is in the repository anyway); public so
   // that code generators and API explorers can fetch it before anyone has a token.
   const document = buildOpenApiDocument(
-    [openApiDoc, rosterDoc, invitationDoc, associationDoc, healthCheckDoc, apiTokenDoc, auditDoc],
+    [
+      openApiDoc,
+      rosterDoc,
+      invitationDoc,
+      associationDoc,
+      automationDoc,
+      healthCheckDoc,
+      apiTokenDoc,
+      auditDoc,
+    ],
     {
       title: 'PAL Manager admin API',
       version: '1',
@@ -85,6 +97,7 @@ export function apiRouter(deps: Deps): Router {
   const requests = createInvitationRequests({ db: deps.db, invitations, bulk, roster, audit });
   router.use(invitationRoutes({ requests, bulk }));
   router.use(associationRoutes({ associations: createAssociationStore(deps.db), clock: deps.clock }));
+  router.use(automationRoutes({ automation: createAutomation(deps) }));
   router.use(healthRoutes({ ...deps, audit }));
   router.use(auditRoutes({ audit }));
   return router;

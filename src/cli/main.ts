@@ -4,6 +4,7 @@ import { loadConfigOrExit } from '../platform/config/load.ts';
 import { check } from './check.ts';
 import { withCliDeps } from './context.ts';
 import { invite } from './invite.ts';
+import { type LinkSpOptions, linkSp, listSp } from './link-sp.ts';
 import { migrateToPostgres } from './migrate-to-postgres.ts';
 
 /** `npm run pal -- <command>`: the admin's command line, on the same composition root as the server. */
@@ -61,6 +62,45 @@ program
   .description('run the PAL health check now (progress bar, then a summary by verdict)')
   .action(async () => {
     process.exitCode = await withCliDeps((deps) => check(deps, process.stdout));
+  });
+
+program
+  .command('link-sp')
+  .description(
+    'register a service principal or managed identity and set PAL with its own token (the secret comes from an environment variable)',
+  )
+  .requiredOption(
+    '--tenant <tenantId>',
+    'the tenant the identity signs in to (the partner tenant for Lighthouse)',
+  )
+  .requiredOption('--client-id <clientId>', "the app's client (application) ID")
+  .option(
+    '--secret-env <VAR>',
+    'read the client secret from this variable now; PAL Manager stores it encrypted',
+  )
+  .option(
+    '--service-env <PAL_SP_VAR>',
+    'PAL Manager reads the secret from this variable of its own environment',
+  )
+  .option('--certificate <file>', 'a PEM file with the private key and certificate, read by PAL Manager')
+  .option(
+    '--managed-identity',
+    "the service's own managed identity / DefaultAzureCredential (partner tenant)",
+  )
+  .option('--name <displayName>', 'a name for lists and findings')
+  .option('--location <locationId>', 'the partner location ID to link (default: the default location)')
+  .option('--replace-other-partner', "replace another partner's ID if the identity is linked to one")
+  .action(async (options: LinkSpOptions) => {
+    process.exitCode = await withCliDeps((deps) =>
+      linkSp(deps, options, { out: process.stdout, environment: process.env }),
+    );
+  });
+
+program
+  .command('list-sp')
+  .description('list automation identities with their PAL link and latest verdict')
+  .action(async () => {
+    process.exitCode = await withCliDeps((deps) => listSp(deps, process.stdout));
   });
 
 program

@@ -1,6 +1,8 @@
 import { type Response, Router } from 'express';
 import { createApiTokenService } from '../admin/tokens/service.ts';
 import { createAuditLog } from '../audit/service.ts';
+import { automationPageRoutes } from '../automation/console-routes.ts';
+import { createAutomation } from '../automation/index.ts';
 import type { Deps } from '../deps.ts';
 import { createRunViews } from '../health/runs.ts';
 import { createBulkInvitations } from '../invitations/bulk.ts';
@@ -140,6 +142,7 @@ export function consoleRouter(deps: Deps): Router {
       render,
     }),
   );
+  router.use(automationPageRoutes({ automation: createAutomation(deps), render }));
   router.use(auditPageRoutes({ audit, render }));
   router.use(settingsRoutes({ config: deps.config, clock: deps.clock, render }));
   router.use(

@@ -40,6 +40,7 @@ export const NAV = [
   { section: 'dashboard', href: '/console', label: 'Dashboard' },
   { section: 'consultants', href: '/console/consultants', label: 'Consultants' },
   { section: 'findings', href: '/console/findings', label: 'Findings' },
+  { section: 'automation', href: '/console/automation', label: 'Automation' },
   { section: 'audit', href: '/console/audit', label: 'Audit log' },
   { section: 'tokens', href: '/console/tokens', label: 'API tokens' },
   { section: 'settings', href: '/console/settings', label: 'Settings' },

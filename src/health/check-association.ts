@@ -20,6 +20,12 @@ export interface AssociationToCheck {
   homeAccountId: string | null;
   /** The consultant's location ID: what the link must carry. */
   expectedPartnerId: string;
+  /**
+   * `service_principal`: an automation identity's association (src/automation), checked with that
+   * identity's own credential. Then `consultantId` holds the identity's ID, `email` and `displayName`
+   * describe the app, and `homeAccountId` is null. Absent means a consultant's (`user`).
+   */
+  kind?: 'user' | 'service_principal';
 }
 
 export interface RoleEvidence {
@@ -44,6 +50,12 @@ export interface Evidence {
   message?: string;
   /** Our configuration, not the consultant, needs fixing: admins are alerted. */
   adminAlert?: boolean;
+  /**
+   * An automation identity checked from the partner's own tenant (Azure Lighthouse): roles it holds
+   * through delegations are not role assignments anyone can list from there, so the roles above are
+   * not the whole picture (src/automation/check.ts).
+   */
+  delegatedRolesNotVisible?: boolean;
 }
 
 export interface CheckOutcome {
@@ -89,7 +101,19 @@ export async function checkAssociation(
     Object.assign(evidence, tokenFailureEvidence(acquired.failure));
     return done();
   }
-  const { token } = acquired.value;
+  return checkWithToken(deps, acquired.value, association, { evidence, facts });
+}
+
+/** Steps 2–4 of the check, once there is a token: the link, the subscriptions, the roles. */
+export async function checkWithToken(
+  deps: Pick<CheckDeps, 'arm' | 'roleDefinitions'>,
+  acquired: { token: BearerToken; objectId: string },
+  association: { tenantId: string; expectedPartnerId: string },
+  state: { evidence: Evidence; facts: CheckFacts },
+): Promise<CheckOutcome> {
+  const { evidence, facts } = state;
+  const done = () => ({ verdict: decideVerdict(facts), evidence });
+  const { token } = acquired;
   const armFailed = (failure: ArmFailure) => {
     facts.armFailed = true;
     Object.assign(evidence, armFailureEvidence(failure));
@@ -112,7 +136,7 @@ export async function checkAssociation(
     const assignments = await deps.arm.listRoleAssignments(
       token,
       subscription.subscriptionId,
-      acquired.value.objectId,
+      acquired.objectId,
     );
     // Gone between the two calls: nothing to count there.
     if (!assignments.ok && assignments.failure.kind === 'not_found') continue;
@@ -152,7 +176,12 @@ async function freshToken(deps: CheckDeps, association: AssociationToCheck) {
   });
 }
 
-async function classify(deps: CheckDeps, token: BearerToken, tenantId: string, roleDefinitionId: string) {
+async function classify(
+  deps: Pick<CheckDeps, 'roleDefinitions'>,
+  token: BearerToken,
+  tenantId: string,
+  roleDefinitionId: string,
+) {
   const known = builtInRole(roleDefinitionId);
   if (known) return { ok: true as const, value: known };
   const definition = await deps.roleDefinitions.get(token, tenantId, roleDefinitionId);

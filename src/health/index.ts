@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createAutomationRunPart } from '../automation/check.ts';
+import { createAutomationTokens } from '../automation/credentials.ts';
 import { createTokenCacheStore } from '../azure/token-cache-store.ts';
 import type { Deps } from '../deps.ts';
 import type { JobQueue } from '../jobs/queue.ts';
@@ -50,6 +52,15 @@ export function startHealthWorker(deps: HealthDeps): HealthWorker {
     jobs: deps.jobs,
     instanceId: deps.instanceId,
     azure: { identity: deps.azure.identity, arm: deps.azure.arm, tokenCaches: createTokenCacheStore(deps) },
+    automation: createAutomationRunPart({
+      db: deps.db,
+      arm: deps.azure.arm,
+      tokens: createAutomationTokens({
+        authorityHost: deps.config.azure.authorityHost,
+        sealedBox: deps.sealedBox,
+        secrets: deps.config.automationSecrets,
+      }),
+    }),
     hookFor: (runId) => hooks.get(runId) ?? deps.health.onRunFinished,
     finished: (runId, report) => {
       hooks.delete(runId);

@@ -17,6 +17,8 @@ export interface RunReport {
    */
   transitions: {
     associationId: string;
+    /** `service_principal`: an automation identity's; `consultantId` is then the identity's ID. */
+    kind?: 'user' | 'service_principal';
     consultantId: string;
     email: string;
     displayName: string;

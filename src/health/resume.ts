@@ -1,4 +1,4 @@
-import { abandonRun, CHECK_QUEUE, completeIfDone, jobsFor, type RunContext } from './run.ts';
+import { abandonRun, CHECK_QUEUE, checkableNow, completeIfDone, jobsFor, type RunContext } from './run.ts';
 
 /** A running run with no verdict recorded for this long has lost its jobs (a crash, a lost queue). */
 export const RUN_STALLED_AFTER_MS = 2 * 60_000;
@@ -28,7 +28,7 @@ export async function resumeStalledRuns(ctx: RunContext): Promise<string[]> {
       continue;
     }
     const recorded = await ctx.store.recordedInRun(run.id);
-    const remaining = (await ctx.store.checkable()).filter((association) => !recorded.has(association.id));
+    const remaining = (await checkableNow(ctx)).filter((association) => !recorded.has(association.id));
     await ctx.store.replan(run.id, remaining.length);
     await ctx.jobs.send(CHECK_QUEUE, jobsFor(run.id, remaining));
     ctx.logger.warn(

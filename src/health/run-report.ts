@@ -26,9 +26,11 @@ export async function readRunReport(
     if (!change) continue;
     transitions.push({
       associationId: row.association_id,
-      consultantId: row.consultant_id,
+      // Marked only for automation identities: a consultant's transition keeps its shape.
+      ...(row.kind === 'service_principal' ? { kind: 'service_principal' as const } : {}),
+      consultantId: row.whoId,
       email: row.email,
-      displayName: row.display_name,
+      displayName: row.displayName,
       tenantId: row.tenant_id,
       tenantName: row.tenant_name,
       ...change,

@@ -1,3 +1,4 @@
+import type { AutomationRunPart } from '../automation/check.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -31,15 +32,23 @@ export interface RunContext {
   /** Names this process in the verdicts it records. */
   instanceId: string;
   azure: Omit<CheckDeps, 'roleDefinitions' | 'accountLock'>;
+  /** Automation identities' associations and their check (src/automation). */
+  automation: AutomationRunPart;
   /** The hook for a run this process finishes (a run started here may have brought its own). */
   hookFor(runId: string): RunFinishedHook;
   /** Told when this process has finished a run and announced it. */
   finished(runId: string, report: RunReport | undefined): void;
 }
 
+/** Everything a run checks now: consultants' associations and automation identities'. */
+export async function checkableNow(ctx: RunContext): Promise<Checkable[]> {
+  return [...(await ctx.store.checkable()), ...(await ctx.automation.checkable())];
+}
+
 /**
  * A consultant's checks share one token cache whose refresh token rotates on use, so they belong in
- * one job, one after another; different consultants' jobs run in parallel on any instance.
+ * one job, one after another; different consultants' jobs run in parallel on any instance. An
+ * automation identity's associations (its ID stands in `consultantId`) make one job likewise.
  */
 export function jobsFor(runId: string, associations: readonly Checkable[]): CheckJob[] {
   const byAccount = new Map<string, string[]>();
@@ -58,7 +67,7 @@ export function jobsFor(runId: string, associations: readonly Checkable[]): Chec
  */
 export async function planRun(ctx: RunContext, runId: string): Promise<void> {
   try {
-    const associations = await ctx.store.checkable();
+    const associations = await checkableNow(ctx);
     await ctx.store.setTotal(runId, associations.length);
     await ctx.jobs.send(CHECK_QUEUE, jobsFor(runId, associations));
   } catch (failure) {
@@ -92,10 +101,14 @@ export function createCheckJobHandler(ctx: RunContext) {
     const run = await ctx.store.run(job.runId);
     if (run?.state !== 'running') return; // finished, or given up, meanwhile
     const recorded = await ctx.store.recordedIn(job.runId, job.associationIds);
-    const todo = (await ctx.store.checkableByIds(job.associationIds)).filter((a) => !recorded.has(a.id));
+    const named = [
+      ...(await ctx.store.checkableByIds(job.associationIds)),
+      ...(await ctx.automation.checkable(job.associationIds)),
+    ];
+    const todo = named.filter((a) => !recorded.has(a.id));
     const check: CheckDeps = { ...ctx.azure, roleDefinitions: roleCacheFor(job.runId), accountLock };
     for (const association of todo) {
-      const outcome = await checkSafely(check, association, ctx.logger);
+      const outcome = await checkSafely(check, association, ctx.logger, ctx.automation);
       const now = ctx.clock.now().toISOString();
       await ctx.store.record({
         runId: job.runId,
@@ -138,8 +151,12 @@ async function checkSafely(
   deps: CheckDeps,
   association: AssociationToCheck,
   logger: Logger,
+  automation: AutomationRunPart,
 ): Promise<CheckOutcome> {
   try {
+    // The one place the run tells the two kinds apart: an automation identity acts with its own credential.
+    if (association.kind === 'service_principal')
+      return await automation.check(association, deps.roleDefinitions);
     return await checkAssociation(deps, association);
   } catch (error) {
     logger.error({ err: error, associationId: association.id }, 'health check of an association threw');

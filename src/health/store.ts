@@ -248,26 +248,40 @@ export function createHealthStore(db: Db) {
         .execute();
     },
 
-    /** What the finished run's report is made of: each verdict with whom it concerns. */
+    /**
+     * What the finished run's report is made of: each verdict with whom it concerns — a consultant, or
+     * an automation identity (named by its app's client ID).
+     */
     async reportRows(runId: string) {
-      return db
+      const rows = await db
         .selectFrom('verdicts')
         .innerJoin('associations', 'associations.id', 'verdicts.association_id')
-        .innerJoin('consultants', 'consultants.id', 'associations.consultant_id')
+        .leftJoin('consultants', 'consultants.id', 'associations.consultant_id')
+        .leftJoin('automation_identities', 'automation_identities.id', 'associations.automation_identity_id')
         .select([
           'verdicts.association_id',
           'verdicts.verdict',
           'verdicts.previous_verdict',
           'verdicts.evidence',
+          'associations.kind',
           'associations.consultant_id',
+          'associations.automation_identity_id',
           'associations.tenant_id',
           'associations.tenant_name',
           'consultants.email',
           'consultants.display_name',
+          'automation_identities.display_name as identity_name',
+          'automation_identities.client_id',
         ])
         .where('verdicts.run_id', '=', runId)
         .orderBy('verdicts.checked_at')
         .execute();
+      return rows.map((row) => ({
+        ...row,
+        whoId: row.consultant_id ?? row.automation_identity_id ?? '',
+        email: row.email ?? `app ${row.client_id ?? 'unknown'}`,
+        displayName: row.display_name ?? row.identity_name ?? '',
+      }));
     },
 
     /**
@@ -308,23 +322,27 @@ export function createHealthStore(db: Db) {
 export type HealthStore = ReturnType<typeof createHealthStore>;
 
 function selectCheckable(db: Db) {
-  return db
-    .selectFrom('associations')
-    .innerJoin('consultants', 'consultants.id', 'associations.consultant_id')
-    .select([
-      'associations.id',
-      'associations.consultant_id',
-      'consultants.email',
-      'consultants.display_name',
-      'consultants.location_id',
-      'consultants.home_account_id',
-      'associations.tenant_id',
-      'associations.tenant_name',
-      'associations.object_id',
-      'associations.verdict',
-      'associations.verdict_since',
-      'associations.evidence',
-    ]);
+  return (
+    db
+      .selectFrom('associations')
+      .innerJoin('consultants', 'consultants.id', 'associations.consultant_id')
+      .select([
+        'associations.id',
+        'associations.consultant_id',
+        'consultants.email',
+        'consultants.display_name',
+        'consultants.location_id',
+        'consultants.home_account_id',
+        'associations.tenant_id',
+        'associations.tenant_name',
+        'associations.object_id',
+        'associations.verdict',
+        'associations.verdict_since',
+        'associations.evidence',
+      ])
+      // The inner join keeps consultants' rows only (automation identities': src/automation/check.ts).
+      .$narrowType<{ consultant_id: string }>()
+  );
 }
 
 type CheckableRow = Awaited<ReturnType<ReturnType<typeof selectCheckable>['execute']>>[number];

@@ -94,7 +94,8 @@ async function linkedConsultantIds(db: Db): Promise<Set<string>> {
     .selectFrom('associations')
     .select('consultant_id')
     .where('status', '=', 'active')
+    .where('consultant_id', 'is not', null)
     .distinct()
     .execute();
-  return new Set(rows.map((r) => r.consultant_id));
+  return new Set(rows.flatMap((r) => (r.consultant_id === null ? [] : [r.consultant_id])));
 }

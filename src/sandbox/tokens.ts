@@ -16,6 +16,8 @@ export interface AccessTokenSubject {
   scp?: string;
   /** Application roles / marker for app-only tokens. */
   idtyp?: 'user' | 'app';
+  /** The client the token was issued to; PAL Manager's own app when absent. */
+  appId?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function issueAccessToken(
       tid: subject.tenantId,
       oid: subject.objectId,
       sub: subject.objectId,
-      appid: context.app.clientId,
+      appid: subject.appId ?? context.app.clientId,
       idtyp: subject.idtyp ?? 'user',
       ver: '1.0',
       uti: randomUUID(),

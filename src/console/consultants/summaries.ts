@@ -29,6 +29,8 @@ export function createConsultantSummaries(db: Db) {
         .orderBy('tenant_name')
         .execute();
       for (const row of rows) {
+        // The `in` filter leaves consultants' rows only; the guard tells the compiler so.
+        if (row.consultant_id === null) continue;
         const list = links.get(row.consultant_id) ?? [];
         list.push({ tenant: row.tenant_name ?? row.tenant_id, verdict: row.verdict });
         links.set(row.consultant_id, list);

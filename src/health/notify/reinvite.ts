@@ -38,6 +38,8 @@ export async function reinviteAfterRun(
   const wanted = new Map<string, Transition[]>();
   for (const transition of report.transitions) {
     if (!REINVITE_VERDICTS.has(transition.to)) continue;
+    // An automation identity has nobody to invite: its credential is renewed by an admin.
+    if (transition.kind === 'service_principal') continue;
     wanted.set(transition.consultantId, [...(wanted.get(transition.consultantId) ?? []), transition]);
   }
   if (wanted.size === 0) return outcomes;

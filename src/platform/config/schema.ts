@@ -68,6 +68,12 @@ export interface Config {
    * another instance takes them.
    */
   jobs: { queue: 'pg-boss' | 'in-process'; heartbeatSeconds: number };
+  /**
+   * `PAL_SP_*` variables: client secrets of automation identities registered to read theirs from the
+   * environment (credential `secret_env`). Only this prefix, so no registration can name the
+   * service's own settings (TOKEN_ENCRYPTION_KEY, AZURE_CLIENT_SECRET) as a "secret" to send away.
+   */
+  automationSecrets: Record<string, string>;
 }
 
 const DEFAULT_DATABASE_URL = 'sqlite:data/pal-manager.db';
@@ -255,7 +261,7 @@ export function parseConfig(env: RawEnv): ConfigResult {
     ...crossProblems(env),
   ];
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: toConfig(parsed.data) };
+  return { ok: true, config: { ...toConfig(parsed.data), automationSecrets: automationSecrets(env) } };
 }
 
 function toDatabaseConfig(target: DatabaseTarget, env: Env): DatabaseConfig {
@@ -263,7 +269,17 @@ function toDatabaseConfig(target: DatabaseTarget, env: Env): DatabaseConfig {
   return { ...target, poolSize: env.DATABASE_POOL_SIZE, caPath: env.DATABASE_CA_PATH };
 }
 
-function toConfig(env: Env): Config {
+const AUTOMATION_SECRET_PREFIX = 'PAL_SP_';
+
+function automationSecrets(env: RawEnv): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(AUTOMATION_SECRET_PREFIX) && typeof value === 'string' && value) found[name] = value;
+  }
+  return found;
+}
+
+function toConfig(env: Env): Omit<Config, 'automationSecrets'> {
   const sandbox = isSandbox(env);
   const globalId = env.PARTNER_GLOBAL_ID ?? SANDBOX_DEFAULTS.globalId;
   const locations = parseLocationList(env.PARTNER_LOCATION_IDS ?? SANDBOX_DEFAULTS.locations, globalId);

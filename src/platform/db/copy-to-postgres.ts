@@ -10,6 +10,7 @@ export const TABLES_IN_DEPENDENCY_ORDER = [
   'locations',
   'consultants',
   'invitations',
+  'automation_identities',
   'associations',
   'check_runs',
   'verdicts',

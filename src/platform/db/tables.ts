@@ -21,6 +21,7 @@ export interface Database {
   console_sign_ins: ConsoleSignInsTable;
   console_sessions: ConsoleSessionsTable;
   finding_acknowledgements: FindingAcknowledgementsTable;
+  automation_identities: AutomationIdentitiesTable;
 }
 
 export interface LocationsTable {
@@ -69,7 +70,10 @@ export interface InvitationsTable {
 
 export interface AssociationsTable {
   id: string;
-  consultant_id: string;
+  /** The consultant whose link this is; null for an automation identity's (exactly one is set). */
+  consultant_id: string | null;
+  /** The service principal or managed identity whose link this is (kind `service_principal`). */
+  automation_identity_id: Generated<string | null>;
   kind: 'user' | 'service_principal';
   tenant_id: string;
   tenant_name: string | null;
@@ -245,6 +249,30 @@ export interface FindingAcknowledgementsTable {
   note: string;
   acknowledged_by: string;
   acknowledged_at: string;
+}
+
+/** A non-human identity PAL Manager links and checks with its own credential (see src/automation). */
+export interface AutomationIdentitiesTable {
+  id: string;
+  display_name: string;
+  /** The tenant the identity signs in to (a customer's, or the partner's own under Lighthouse). */
+  tenant_id: string;
+  client_id: string;
+  credential_kind: 'secret' | 'secret_env' | 'certificate' | 'managed_identity';
+  /** The client secret, sealed (kind `secret`); never stored or shown in clear. */
+  secret_key_id: string | null;
+  secret_data: string | null;
+  /** The environment variable the service reads the secret from (kind `secret_env`). */
+  secret_env: string | null;
+  /** A PEM file holding the private key and certificate (kind `certificate`). */
+  certificate_path: string | null;
+  lighthouse: number;
+  location_id: string;
+  /** The service principal's object ID in its tenant, learned from its first token. */
+  object_id: string | null;
+  status: 'active' | 'removed';
+  created_at: string;
+  updated_at: string;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -10,6 +10,7 @@ import { addBulkConsultants } from './bulk.ts';
 import { registerLinkRoutes } from './links.ts';
 import { registerPeopleRoutes } from './people.ts';
 import { roleOr404, tenantOr404 } from './resolve.ts';
+import { registerServicePrincipalRoutes } from './service-principals.ts';
 import { worldSummary } from './summary.ts';
 
 /** What the server lends the control API beyond the context. */
@@ -78,6 +79,7 @@ export function controlRoutes(context: SandboxContext, hooks: ControlHooks): Rou
   registerPeopleRoutes(router, context);
   registerAssignmentRoutes(router, context);
   registerLinkRoutes(router, context);
+  registerServicePrincipalRoutes(router, context);
 
   router.post('/bulk/consultants', (req, res) => {
     const body = validate(bulkBody, req.body, 'body');

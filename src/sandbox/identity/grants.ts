@@ -20,6 +20,8 @@ export interface GrantRequest {
   body: Record<string, unknown>;
   /** Already authenticated by the token endpoint. */
   clientId: string;
+  /** Set for another app's service principal (its own object ID), rather than PAL Manager's app. */
+  servicePrincipal?: { objectId: string };
 }
 
 const fail = (code: number, params: AadErrorParams = {}): GrantOutcome => ({ ok: false, code, params });
@@ -132,6 +134,7 @@ export async function issueAppOnlyToken({
   authority,
   body,
   clientId,
+  servicePrincipal,
 }: GrantRequest): Promise<GrantOutcome> {
   if (authority.kind === 'multi') return fail(900023, { tenant: authority.segment });
   const scope = stringParam(body, 'scope');
@@ -143,13 +146,14 @@ export async function issueAppOnlyToken({
     return fail(1002012, { scope });
   const { tenant } = authority;
   // Without a service principal (the partner's own tenant, or an admin consent) the app is unknown there.
-  if (!tenant.isPartnerTenant && !tenant.adminConsentGranted) {
+  if (!servicePrincipal && !tenant.isPartnerTenant && !tenant.adminConsentGranted) {
     return fail(700016, { clientId, tenant: tenant.defaultDomain, tenantName: tenant.displayName });
   }
   const accessToken = await issueAccessToken(context, {
     tenantId: tenant.id,
-    objectId: servicePrincipalObjectId(clientId, tenant.id),
+    objectId: servicePrincipal?.objectId ?? servicePrincipalObjectId(clientId, tenant.id),
     idtyp: 'app',
+    appId: clientId,
   });
   return {
     ok: true,

@@ -11,6 +11,7 @@ import {
   redeemRefreshToken,
 } from './grants.ts';
 import { sendAadError, sendJson } from './respond.ts';
+import { authenticateServicePrincipal } from './service-principals.ts';
 
 const GRANTS = new Map<string, (request: GrantRequest) => Promise<GrantOutcome>>([
   ['authorization_code', redeemAuthorizationCode],
@@ -61,7 +62,14 @@ export function tokenEndpoint(context: SandboxContext) {
       tenantName: authority.kind === 'multi' ? authority.segment : authority.tenant.displayName,
     };
     if (clientId.toLowerCase() !== context.app.clientId.toLowerCase()) {
-      return sendAadError(context, req, res, 700016, params);
+      return servicePrincipalGrant(context, req, res, {
+        body,
+        grantType,
+        clientId,
+        basic,
+        authority,
+        params,
+      });
     }
     if (stringParam(body, 'client_assertion')) return sendAadError(context, req, res, 700027, params);
     const secret = stringParam(body, 'client_secret') ?? basic?.secret;
@@ -75,4 +83,53 @@ export function tokenEndpoint(context: SandboxContext) {
     if (!outcome.ok) return sendAadError(context, req, res, outcome.code, outcome.params);
     sendJson(res, 200, outcome.body);
   };
+}
+
+/**
+ * Another app than PAL Manager's own: a service principal of the world (a pipeline's, the partner's
+ * automation). Only the client-credentials grant, only in the tenant its service principal lives in,
+ * authenticated by secret or by certificate assertion.
+ */
+async function servicePrincipalGrant(
+  context: SandboxContext,
+  req: Request,
+  res: Response,
+  input: {
+    body: Record<string, unknown>;
+    grantType: string;
+    clientId: string;
+    basic: { id: string; secret: string } | undefined;
+    authority: NonNullable<ReturnType<typeof resolveAuthority>>;
+    params: { clientId: string; appName: string; tenant: string; tenantName: string };
+  },
+) {
+  const { authority, clientId } = input;
+  const sp = (context.world.state.servicePrincipals ?? []).find(
+    (candidate) => candidate.clientId.toLowerCase() === clientId.toLowerCase(),
+  );
+  const params = { ...input.params, appName: sp?.displayName ?? 'application' };
+  if (!sp || sp.removed || authority.kind !== 'tenant' || authority.tenant.id !== sp.tenantId) {
+    return sendAadError(context, req, res, 700016, params);
+  }
+  const auth = await authenticateServicePrincipal(
+    sp,
+    {
+      secret: stringParam(input.body, 'client_secret') ?? input.basic?.secret,
+      assertion: stringParam(input.body, 'client_assertion'),
+      tokenEndpoint: `${context.baseUrl}${req.originalUrl.split('?')[0]}`,
+    },
+    context.clock.now(),
+  );
+  if (!auth.ok) return sendAadError(context, req, res, auth.code, params);
+  if (input.grantType !== 'client_credentials')
+    return sendAadError(context, req, res, 70003, { grantType: input.grantType });
+  const outcome = await issueAppOnlyToken({
+    context,
+    authority,
+    body: input.body,
+    clientId: sp.clientId,
+    servicePrincipal: { objectId: sp.objectId },
+  });
+  if (!outcome.ok) return sendAadError(context, req, res, outcome.code, outcome.params);
+  sendJson(res, 200, outcome.body);
 }

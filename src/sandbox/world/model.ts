@@ -124,6 +124,25 @@ export interface SandboxKnobs {
   seed: number;
 }
 
+/**
+ * An app registration other than PAL Manager's own, with its service principal in its tenant: what
+ * pipelines (and, under Lighthouse, the partner's own automation) sign in as with client credentials.
+ */
+export interface SandboxServicePrincipal {
+  clientId: string;
+  /** The tenant its service principal lives in; a token request at any other tenant gets AADSTS700016. */
+  tenantId: string;
+  displayName: string;
+  /** The service principal's object ID (the `oid` of its tokens, the principal of its role assignments). */
+  objectId: string;
+  /** Client secrets, as SHA-256 hex (never kept in clear); an expired one answers AADSTS7000222. */
+  secrets: { id: string; sha256: string; hint: string; expiresAt: string }[];
+  /** Certificates (PEM) whose keys may sign client assertions. */
+  certificates: { pem: string; expiresAt: string }[];
+  /** Deleted from the tenant: every token request gets AADSTS700016. */
+  removed: boolean;
+}
+
 export interface WorldState {
   tenants: SandboxTenant[];
   users: SandboxUser[];
@@ -135,6 +154,8 @@ export interface WorldState {
   partnerLinks: SandboxPartnerLink[];
   knownPartnerIds: KnownPartnerId[];
   knobs: SandboxKnobs;
+  /** Absent in worlds saved before automation identities existed. */
+  servicePrincipals?: SandboxServicePrincipal[];
 }
 
 export const DEFAULT_KNOBS: SandboxKnobs = {

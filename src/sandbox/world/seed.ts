@@ -1,3 +1,4 @@
+import { SEED_SERVICE_PRINCIPALS, secretDigest, secretHint } from '../identity/service-principals.ts';
 import { BUILTIN_ROLE_DEFINITIONS, BUILTIN_ROLES } from './builtin-roles.ts';
 import { DEFAULT_KNOBS, type SandboxUser, type TenantIdentity, type WorldState } from './model.ts';
 
@@ -278,6 +279,43 @@ export function seedWorld(partner: SeedPartner, now: Date): WorldState {
     'c0ffee00-0000-4000-8000-fab0000000c1',
     guestId('taylor', 'fabrikam'),
   );
+
+  // Automation identities: Fabrikam's deployment pipeline (Contributor on Production), and the
+  // partner's own Lighthouse automation in the partner tenant (its delegated roles are invisible).
+  const yearAhead = new Date(now.getTime() + 365 * 86_400_000).toISOString();
+  const app = (
+    seed: (typeof SEED_SERVICE_PRINCIPALS)[keyof typeof SEED_SERVICE_PRINCIPALS],
+    tenantId: string,
+  ) => ({
+    clientId: seed.clientId,
+    tenantId,
+    displayName: seed.displayName,
+    objectId: seed.objectId,
+    secrets: [
+      {
+        id: `${seed.clientId.slice(0, 8)}-s1`,
+        sha256: secretDigest(seed.secret),
+        hint: secretHint(seed.secret),
+        expiresAt: yearAhead,
+      },
+    ],
+    certificates: [],
+    removed: false,
+  });
+  state.servicePrincipals = [
+    app(SEED_SERVICE_PRINCIPALS.fabrikamPipeline, SEED.tenants.fabrikam),
+    app(SEED_SERVICE_PRINCIPALS.partnerAutomation, partner.tenantId),
+  ];
+  assignmentCounter += 1;
+  state.roleAssignments.push({
+    id: `a551a000-0000-4000-8000-${assignmentCounter.toString(16).padStart(12, '0')}`,
+    tenantId: SEED.tenants.fabrikam,
+    scope: subScope(SEED.subscriptions.fabrikamProduction),
+    roleDefinitionId: BUILTIN_ROLES.contributor,
+    principalId: SEED_SERVICE_PRINCIPALS.fabrikamPipeline.objectId,
+    principalType: 'ServicePrincipal',
+    createdOn: at,
+  });
 
   // Morgan: Contributor in Northwind; the demo turns on an MFA requirement → reauth_required.
   assign(

@@ -5,6 +5,7 @@ import { outbox } from './003-outbox.ts';
 import { healthRuns } from './004-health-runs.ts';
 import { consoleSessions } from './005-console-sessions.ts';
 import { distributedRuns } from './006-distributed-runs.ts';
+import { automationIdentities } from './007-automation-identities.ts';
 
 /**
  * Numbered migrations, applied in name order at start-up. Add a file `NNN-what.ts` and list it here;
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004-health-runs': healthRuns,
   '005-console-sessions': consoleSessions,
   '006-distributed-runs': distributedRuns,
+  '007-automation-identities': automationIdentities,
 };
 
 export const migrationProvider: MigrationProvider = {
