@@ -18,7 +18,7 @@ import { SANDBOX_DEFAULTS } from '../../src/platform/config/sandbox-defaults.ts'
 import { createLogger } from '../../src/platform/logger.ts';
 import { armTime } from '../../src/sandbox/arm/time.ts';
 import { addBulkConsultants } from '../../src/sandbox/control/bulk.ts';
-import { issueSignInCodes, type SignInPlan } from '../../src/sandbox/linked-consultants.ts';
+import { codeRequestOf, issueSignInCodes, type SignInPlan } from '../../src/sandbox/linked-consultants.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { BUILTIN_ROLES } from '../../src/sandbox/world/builtin-roles.ts';
 import type {
@@ -275,7 +275,12 @@ const commands: Record<string, (input: Record<string, unknown>) => unknown> = {
   /** Authorization codes as the account picker would issue them, one per consultant (home tenant). */
   codes(input) {
     const userIds = seeded.consultants.map((c) => c.userId);
-    return issueSignInCodes(sandbox.context, userIds, input.plan as SignInPlan, seeded.partnerTenantId);
+    return issueSignInCodes(
+      sandbox.context,
+      userIds,
+      codeRequestOf(input.plan as SignInPlan),
+      seeded.partnerTenantId,
+    );
   },
   /** After the sign-ins: disable some accounts and make others need MFA. */
   userScenarios() {

@@ -4,7 +4,7 @@ import type { ResourceManager } from '../azure/resource-manager.ts';
 import type { Config } from '../platform/config/index.ts';
 import type { SealedBox } from '../platform/crypto/sealed-box.ts';
 import type { Db } from '../platform/db/connection.ts';
-import { badRequest, conflict, notFound } from '../platform/errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../platform/errors.ts';
 import type { AutomationTokens } from './credentials.ts';
 import { readCertificate } from './credentials.ts';
 import { type AutomationLinkResult, linkAutomationIdentity } from './link.ts';
@@ -104,6 +104,26 @@ export function createAutomationService(deps: AutomationServiceDeps) {
       { replaceOtherPartner },
     );
 
+  /**
+   * Before a new credential replaces one that may be working, it must get a token: a typo must not
+   * break an identity that pipelines rely on. Nothing is changed when it fails.
+   */
+  const provenOr4xx = async (existing: IdentityRow, columns: Partial<IdentityRow>) => {
+    const tried = await deps.tokens.token(credentialOf({ ...existing, ...columns }));
+    if (tried.ok) return;
+    const { failure } = tried;
+    const kept = 'the credential it had is kept';
+    if (failure.kind === 'transient') {
+      throw new AppError(
+        'unavailable',
+        `The identity platform did not answer when the new credential was tried; ${kept}. Try again shortly. ${failure.message}`,
+      );
+    }
+    throw badRequest(
+      `credential: the new credential does not work (${failure.errorCode}); ${kept}. ${failure.message}`,
+    );
+  };
+
   const activeOr404 = async (id: string) => {
     const row = await store.get(id);
     if (row?.status !== 'active') throw notFound(`No automation identity ${id}`);
@@ -150,6 +170,7 @@ export function createAutomationService(deps: AutomationServiceDeps) {
       }
       const id = existing?.id ?? randomUUID();
       const columns = await credentialColumns(id, input.tenantId, input.credential);
+      if (existing?.status === 'active') await provenOr4xx(existing, columns);
       const now = deps.clock.now().toISOString();
       const common = {
         display_name: input.displayName ?? existing?.display_name ?? `App ${input.clientId}`,
@@ -194,6 +215,7 @@ export function createAutomationService(deps: AutomationServiceDeps) {
     ): Promise<{ identity: IdentityView; link: AutomationLinkResult }> {
       const row = await activeOr404(id);
       const columns = await credentialColumns(id, row.tenant_id, input.credential);
+      await provenOr4xx(row, columns);
       await store.update(id, { ...columns, updated_at: deps.clock.now().toISOString() });
       await deps.audit.record({
         ...ctx,

@@ -6,6 +6,7 @@ import { withCliDeps } from './context.ts';
 import { invite } from './invite.ts';
 import { type LinkSpOptions, linkSp, listSp } from './link-sp.ts';
 import { migrateToPostgres } from './migrate-to-postgres.ts';
+import { sandboxSeed } from './sandbox-seed.ts';
 
 /** `npm run pal -- <command>`: the admin's command line, on the same composition root as the server. */
 const program = new Command('pal').description('PAL Manager command line').showHelpAfterError();
@@ -101,6 +102,27 @@ program
   .description('list automation identities with their PAL link and latest verdict')
   .action(async () => {
     process.exitCode = await withCliDeps((deps) => listSp(deps, process.stdout));
+  });
+
+program
+  .command('sandbox-seed')
+  .description('sandbox only: add consultants who have already linked (to try the health check at size)')
+  .option('--consultants <n>', 'how many', '100')
+  .option('--tenants <n>', 'new customer tenants each of them works in', '3')
+  .option('--subscriptions <n>', 'subscriptions per tenant with Contributor', '2')
+  .action(async (options: { consultants: string; tenants: string; subscriptions: string }) => {
+    const count = (value: string, name: string, max: number) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > max)
+        program.error(`--${name}: a whole number from 1 to ${max}`);
+      return n;
+    };
+    const seed = {
+      consultants: count(options.consultants, 'consultants', 10_000),
+      tenants: count(options.tenants, 'tenants', 20),
+      subscriptions: count(options.subscriptions, 'subscriptions', 10),
+    };
+    process.exitCode = await withCliDeps((deps) => sandboxSeed(deps, seed, process.stdout));
   });
 
 program

@@ -3,6 +3,12 @@ import type { RunReport } from './report.ts';
 
 type Alert = RunReport['adminAlerts'][number];
 
+/** Why an alert's associations need an admin, by cause; the PAL Manager app's own problems first. */
+const BECAUSE: Record<string, string> = {
+  app_misconfigured: 'could not be checked because of our own configuration',
+  internal: 'could not be checked because of a problem inside PAL Manager',
+};
+
 /**
  * Admin alerts of one run, one per cause: an expired app secret fails every association, and admins
  * should read that once, with how many associations and tenants it hit, not thousands of times.
@@ -17,7 +23,7 @@ export function createAlertTally() {
       const key = `${errorKind}:${errorCode}`;
       const cause = causes.get(key) ?? {
         kind: errorKind,
-        detail: `${errorCode}: ${message}`,
+        detail: message.includes(errorCode) ? message : `${errorCode}: ${message}`,
         tenants: new Set<string>(),
         count: 0,
       };
@@ -31,7 +37,7 @@ export function createAlertTally() {
         const where = cause.tenants.size === 1 ? 'in one tenant' : `in ${cause.tenants.size} tenants`;
         return {
           kind: cause.kind,
-          message: `${cause.count} association(s) ${where} could not be checked because of our own configuration. ${cause.detail}`,
+          message: `${cause.count} association(s) ${where} ${BECAUSE[cause.kind] ?? 'need an admin'}. ${cause.detail}`,
           ...(cause.tenants.size === 1 && only ? { tenantId: only } : {}),
         };
       });

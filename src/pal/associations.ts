@@ -37,15 +37,23 @@ export function createAssociationStore(db: Db) {
         .execute();
     },
 
+    /**
+     * Active associations with whom they belong to: a consultant, or an automation identity (named by
+     * its display name, and its app's client ID where a consultant's email would be).
+     */
     async list(filter: { verdict?: string | undefined; consultantId?: string | undefined } = {}) {
       let query = db
         .selectFrom('associations')
-        .innerJoin('consultants', 'consultants.id', 'associations.consultant_id')
+        .leftJoin('consultants', 'consultants.id', 'associations.consultant_id')
+        .leftJoin('automation_identities', 'automation_identities.id', 'associations.automation_identity_id')
         .select([
           'associations.id',
           'associations.consultant_id',
+          'associations.automation_identity_id',
           'consultants.email',
           'consultants.display_name',
+          'automation_identities.display_name as identity_name',
+          'automation_identities.client_id',
           'associations.kind',
           'associations.tenant_id',
           'associations.tenant_name',
@@ -61,11 +69,18 @@ export function createAssociationStore(db: Db) {
           'associations.status',
         ])
         .where('associations.status', '=', 'active')
+        .orderBy('associations.kind', 'desc')
         .orderBy('consultants.email')
+        .orderBy('automation_identities.display_name')
         .orderBy('associations.tenant_id');
       if (filter.verdict) query = query.where('associations.verdict', '=', filter.verdict);
       if (filter.consultantId) query = query.where('associations.consultant_id', '=', filter.consultantId);
-      return query.execute();
+      const rows = await query.execute();
+      return rows.map(({ identity_name, client_id, ...row }) => ({
+        ...row,
+        email: row.email ?? `app ${client_id ?? 'unknown'}`,
+        display_name: row.display_name ?? identity_name ?? '',
+      }));
     },
   };
 }

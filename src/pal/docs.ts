@@ -18,7 +18,7 @@ export const associationDoc: ApiDoc = {
       get: {
         summary: 'PAL associations',
         description:
-          'Every active link (consultant × customer tenant) with its partner ID and latest health verdict.',
+          'Every active link (consultant or automation identity × customer tenant) with its partner ID and latest health verdict.',
         tags: ['Associations'],
         parameters: filters,
         responses: {
@@ -27,8 +27,14 @@ export const associationDoc: ApiDoc = {
             items: {
               type: 'object',
               properties: {
-                consultantId: { type: 'string' },
-                email: { type: 'string' },
+                id: { type: 'string' },
+                consultantId: { type: ['string', 'null'], description: 'Null for an automation identity' },
+                automationIdentityId: {
+                  type: ['string', 'null'],
+                  description: 'Set for an automation identity (kind service_principal)',
+                },
+                email: { type: 'string', description: "The consultant's, or `app <client ID>`" },
+                kind: { type: 'string', enum: ['user', 'service_principal'] },
                 tenantId: { type: 'string' },
                 tenantName: { type: ['string', 'null'] },
                 objectId: { type: 'string' },

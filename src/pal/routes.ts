@@ -59,6 +59,7 @@ export function associationRoutes(deps: AssociationRouteDeps): Router {
       rows.map((row) => ({
         id: row.id,
         consultantId: row.consultant_id,
+        automationIdentityId: row.automation_identity_id,
         email: row.email,
         kind: row.kind,
         tenantId: row.tenant_id,

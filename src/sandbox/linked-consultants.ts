@@ -29,22 +29,31 @@ export function newSignInPlan(publicBaseUrl: string): SignInPlan {
   };
 }
 
+/** What the sandbox needs to issue codes for a plan: never the PKCE verifier itself. */
+export function codeRequestOf(plan: SignInPlan) {
+  return {
+    redirectUri: plan.redirectUri,
+    codeChallenge: createHash('sha256').update(plan.verifier).digest('base64url'),
+    nonce: plan.nonce,
+  };
+}
+
 /** The sandbox's side: a code per consultant, issued in the partner (home) tenant. */
 export function issueSignInCodes(
   context: SandboxContext,
   userIds: readonly string[],
-  plan: SignInPlan,
+  request: ReturnType<typeof codeRequestOf>,
   partnerTenantId: string,
 ): { userId: string; code: string }[] {
   const store = codeStoreFor(context);
-  const codeChallenge = createHash('sha256').update(plan.verifier).digest('base64url');
+  const { codeChallenge, redirectUri, nonce } = request;
   return userIds.map((userId) => ({
     userId,
     code: store.issue({
       clientId: SANDBOX_DEFAULTS.clientId,
-      redirectUri: plan.redirectUri,
+      redirectUri,
       codeChallenge,
-      nonce: plan.nonce,
+      nonce,
       userId,
       tenantId: partnerTenantId,
       scopes: ['https://management.azure.com/user_impersonation', 'offline_access', 'openid', 'profile'],

@@ -15,6 +15,7 @@ export async function apiTestApp(options: Parameters<typeof buildTestApp>[0] = {
     get: (path: string) => request(built.app).get(path).set(ADMIN),
     post: (path: string, body?: object) => request(built.app).post(path).set(ADMIN).send(body),
     patch: (path: string, body?: object) => request(built.app).patch(path).set(ADMIN).send(body),
+    put: (path: string, body?: object) => request(built.app).put(path).set(ADMIN).send(body),
     delete: (path: string) => request(built.app).delete(path).set(ADMIN),
   };
   return { ...built, api };

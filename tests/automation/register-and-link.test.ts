@@ -83,6 +83,19 @@ describe('registering a service principal with a client secret', () => {
         partner_id: '123456',
       });
 
+      // Beside consultants' links in the findings list and its spreadsheet.
+      const findings = await api.get('/api/associations');
+      expect(findings.body).toEqual([
+        expect.objectContaining({
+          kind: 'service_principal',
+          consultantId: null,
+          automationIdentityId: row.id,
+          email: `app ${APP}`,
+          partnerId: '123456',
+        }),
+      ]);
+      expect((await api.get('/api/associations.csv')).text).toContain(`app ${APP},Fabrikam pipeline`);
+
       const listed = await api.get('/api/automation-identities');
       expect(listed.body.identities).toHaveLength(1);
       expect(listed.text).not.toContain(SECRET);
@@ -93,6 +106,32 @@ describe('registering a service principal with a client secret', () => {
         credential: { type: 'secret', secret: SECRET },
       });
       expect(again.status).toBe(409);
+    });
+  });
+
+  it('keeps a working secret when a replacement does not work (a typo must not break a pipeline)', async () => {
+    tokenEndpoint(CUSTOMER_TENANT, (form) => (form.get('client_secret') === SECRET ? 'ok' : WRONG_SECRET));
+    resourceManager({ roles: [] });
+    await withApp({}, async ({ api, deps }) => {
+      const created = await api.post('/api/automation-identities', {
+        tenantId: CUSTOMER_TENANT,
+        clientId: APP,
+        credential: { type: 'secret', secret: SECRET },
+      });
+      const id = created.body.identity.id as string;
+      const before = await deps.db.selectFrom('automation_identities').selectAll().executeTakeFirstOrThrow();
+
+      const replaced = await api.put(`/api/automation-identities/${id}/credential`, {
+        credential: { type: 'secret', secret: 'pipeline-secret-typo' },
+      });
+      expect(replaced.status).toBe(400);
+      expect(replaced.body.error.message).toMatch(/AADSTS7000215.*the credential it had is kept/);
+      expect(replaced.text).not.toContain('pipeline-secret-typo');
+      const after = await deps.db.selectFrom('automation_identities').selectAll().executeTakeFirstOrThrow();
+      expect(after.secret_data).toBe(before.secret_data);
+      // The kept secret still links.
+      const linked = await api.post(`/api/automation-identities/${id}/link`, {});
+      expect(linked.body.link).toMatchObject({ status: 'already_linked' });
     });
   });
 

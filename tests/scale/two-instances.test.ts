@@ -11,6 +11,7 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { armTime } from '../../src/sandbox/arm/time.ts';
 import { addBulkConsultants } from '../../src/sandbox/control/bulk.ts';
 import {
+  codeRequestOf,
   issueSignInCodes,
   newSignInPlan,
   seedLinkedConsultants,
@@ -255,7 +256,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL database', 
       const codes = issueSignInCodes(
         sandbox.context,
         world.consultants.map((c) => c.userId),
-        plan,
+        codeRequestOf(plan),
         TEST_PARTNER.tenantId,
       );
       const failures = await seedLinkedConsultants(deps, world, { plan, codes, concurrency: 8 });

@@ -65,7 +65,8 @@ export function findingRoutes(deps: FindingRouteDeps): Router {
           : undefined,
       rows: rows.map((row) => ({
         id: row.id,
-        consultantId: row.consultant_id,
+        // Where the name links to: the consultant's page, or the automation identities' page.
+        href: row.consultant_id ? `/console/consultants/${row.consultant_id}` : '/console/automation',
         email: row.email,
         displayName: row.display_name,
         tenant: row.tenant_name ?? row.tenant_id,

@@ -5,6 +5,7 @@ import { validate } from '../../platform/http/validate.ts';
 import type { ArmCallCounter } from '../arm/calls.ts';
 import { armTime } from '../arm/time.ts';
 import type { SandboxContext } from '../context.ts';
+import { issueSignInCodes } from '../linked-consultants.ts';
 import { registerAssignmentRoutes } from './assignments.ts';
 import { addBulkConsultants } from './bulk.ts';
 import { registerLinkRoutes } from './links.ts';
@@ -24,6 +25,13 @@ export interface ControlHooks {
 }
 
 const rate = z.number().min(0).max(1);
+const signInCodesBody = z.object({
+  userIds: z.array(z.string().max(100)).min(1).max(10_000),
+  redirectUri: z.url(),
+  codeChallenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url SHA-256 (S256) challenge'),
+  nonce: z.string().min(1).max(200),
+});
+
 const knobsBody = z
   .object({
     latencyMs: z.number().int().min(0).max(60_000).optional(),
@@ -100,6 +108,18 @@ export function controlRoutes(context: SandboxContext, hooks: ControlHooks): Rou
       }),
     );
     res.status(201).json(result);
+  });
+
+  // Sign-in codes as the account picker would issue them, for consultants seeded in bulk (`pal
+  // sandbox-seed` redeems them as the OAuth callback does: no browser needed for a thousand).
+  router.post('/sign-in-codes', (req, res) => {
+    const body = validate(signInCodesBody, req.body, 'body');
+    const partner = world.state.tenants.find((t) => t.isPartnerTenant);
+    if (!partner) throw new AppError('bad_request', 'the world has no partner tenant');
+    const known = new Set(world.state.users.map((u) => u.id));
+    const unknown = body.userIds.find((userId) => !known.has(userId));
+    if (unknown) throw new AppError('not_found', `no user ${unknown}`);
+    res.status(201).json({ codes: issueSignInCodes(context, body.userIds, body, partner.id) });
   });
 
   router.get('/calls', (_req, res) => {

@@ -1,0 +1,76 @@
+import type { Deps } from '../deps.ts';
+import { codeRequestOf, newSignInPlan, seedLinkedConsultants } from '../sandbox/linked-consultants.ts';
+
+export interface SandboxSeedOptions {
+  consultants: number;
+  tenants: number;
+  subscriptions: number;
+}
+
+interface BulkResult {
+  tenants: { id: string; displayName: string }[];
+  users: { upn: string; userId: string; identities: { tenantId: string; objectId: string }[] }[];
+}
+
+/**
+ * `pal sandbox-seed`: many consultants who have already linked, to try the health check (and several
+ * instances sharing it) at a size no one clicks through. The running sandbox adds them to its world
+ * (guests with Contributor in new customer tenants, linked to the default location), issues one
+ * sign-in code each, and this process redeems them as the OAuth callback does and records the links.
+ */
+export async function sandboxSeed(deps: Deps, options: SandboxSeedOptions, out: NodeJS.WritableStream) {
+  if (!deps.config.sandbox.enabled)
+    throw new Error('sandbox-seed only works with the sandbox (no AZURE_CLIENT_ID)');
+  const control = async <T>(path: string, body: unknown): Promise<T> => {
+    const response = await fetch(`${deps.config.azure.authorityHost}/_sandbox/control${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).catch(() => {
+      throw new Error(
+        `the sandbox at ${deps.config.azure.authorityHost} does not answer: start the server first (npm start)`,
+      );
+    });
+    if (!response.ok)
+      throw new Error(`the sandbox refused ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const partnerId = deps.config.partner.locations[0]?.id;
+  if (!partnerId) throw new Error('no partner location is configured');
+
+  const bulk = await control<BulkResult>('/bulk/consultants', {
+    count: options.consultants,
+    tenants: options.tenants,
+    subscriptionsPerTenant: options.subscriptions,
+    partnerId,
+  });
+  const names = new Map(bulk.tenants.map((t) => [t.id, t.displayName]));
+  const world = {
+    partnerId,
+    consultants: bulk.users.map((u) => ({
+      userId: u.userId,
+      upn: u.upn,
+      displayName: u.upn.split('@')[0] ?? u.upn,
+    })),
+    associations: bulk.users.flatMap((u) =>
+      u.identities.map((i) => ({
+        userId: u.userId,
+        tenantId: i.tenantId,
+        tenantName: names.get(i.tenantId) ?? i.tenantId,
+        objectId: i.objectId,
+      })),
+    ),
+  };
+  const plan = newSignInPlan(deps.config.publicBaseUrl);
+  const { codes } = await control<{ codes: { userId: string; code: string }[] }>('/sign-in-codes', {
+    userIds: world.consultants.map((c) => c.userId),
+    ...codeRequestOf(plan),
+  });
+  const failures = await seedLinkedConsultants(deps, world, { plan, codes, concurrency: 8 });
+  out.write(
+    `Seeded ${world.consultants.length - failures.length} consultants linked in ${bulk.tenants.length} new customer tenants ` +
+      `(${world.associations.length} associations, partner ID ${partnerId}).\n`,
+  );
+  for (const failure of failures.slice(0, 5)) out.write(`  sign-in failed: ${failure}\n`);
+  return failures.length === 0 ? 0 : 1;
+}
