@@ -295,7 +295,7 @@ function report(
     ],
     [
       'ideal bound',
-      `${ideal.toFixed(2)} s = ${int(calls.total)} ARM calls × ${latencyMs} ms ÷ ${concurrency}`,
+      `${ideal.toFixed(2)} s = ${int(calls.total)} ARM calls × ${latencyMs} ms ÷ ${concurrency}${m.workers > 1 ? ` ÷ ${m.workers} processes` : ''}`,
     ],
     [
       'efficiency',

@@ -35,8 +35,11 @@ export interface Sink {
 }
 
 /** Starts a fresh sink and waits for the port it prints first. */
-export async function startSink(options: { greetingPause: boolean }): Promise<Sink> {
-  const child = node(script('./smtp-sink.ts'), options.greetingPause ? [] : ['--no-greeting-pause']);
+export async function startSink(options: { greetingPause: boolean; acceptDelayMs?: number }): Promise<Sink> {
+  const child = node(script('./smtp-sink.ts'), [
+    ...(options.greetingPause ? [] : ['--no-greeting-pause']),
+    ...(options.acceptDelayMs ? ['--accept-delay-ms', String(options.acceptDelayMs)] : []),
+  ]);
   const lines = createInterface({ input: child.stdout! });
   const waiting: ((line: string) => void)[] = [];
   lines.on('line', (line) => waiting.shift()?.(line));

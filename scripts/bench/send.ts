@@ -6,11 +6,12 @@
  *
  *   npm run bench:send -- [--count 10000] [--memory-count 50000] [--naive-sample 1000] [--skip-naive]
  *                         [--skip-memory-baseline] [--no-greeting-pause] [--node-flags "…"] [--timeout 600]
- *                         [--database-url postgres://… --workers 1,2]
+ *                         [--database-url postgres://… --workers 1,2] [--smtp-delay-ms 0]
  *
  * --database-url runs ours on PostgreSQL (a fresh schema per run, dropped after); --workers lists the
  * numbers of sender processes to measure ours with (each list entry is one row; more than one sender
- * needs PostgreSQL).
+ * needs PostgreSQL). --smtp-delay-ms makes the sink hold each 250 reply that long, like a remote relay:
+ * then connections, not CPUs, limit the rate, and a second sender process brings its own.
  * --naive-sample 0 sends all N naively. --no-greeting-pause removes smtp-server's fixed 100 ms pause
  * before each greeting (see smtp-sink.ts). --node-flags go to every contender's process alike.
  */
@@ -40,8 +41,10 @@ const { values: args } = parseArgs({
     timeout: { type: 'string', default: '600' },
     'database-url': { type: 'string', default: '' },
     workers: { type: 'string', default: '1' },
+    'smtp-delay-ms': { type: 'string', default: '0' },
   },
 });
+const acceptDelayMs = Number(args['smtp-delay-ms']);
 const workerCounts = args.workers.split(',').map(Number);
 if (workerCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--workers: e.g. 1 or 1,2');
 if (workerCounts.some((n) => n > 1) && !args['database-url'].startsWith('postgres'))
@@ -85,7 +88,7 @@ async function withDatabase<T>(work: (databaseUrl: string | undefined) => Promis
 
 /** One contender against its own sink; checks that the sink received exactly what was reported sent. */
 async function measure(kind: ContenderKind, n: number, workers = 1): Promise<Row | undefined> {
-  const sink = await startSink({ greetingPause });
+  const sink = await startSink({ greetingPause, acceptDelayMs });
   try {
     const result = await withDatabase((databaseUrl) =>
       runContender(kind, sink.port, n, { ...run, ...(kind === 'ours' ? { databaseUrl, workers } : {}) }),
@@ -166,7 +169,8 @@ console.log(
 console.log(
   `SMTP sink: smtp-server ${greetingPause ? 'as shipped (100 ms pause before each greeting)' : 'without its greeting pause'}` +
     `; contender flags: ${run.nodeFlags.join(' ') || 'none'}` +
-    `; ours on ${args['database-url'] ? 'PostgreSQL' : 'SQLite'}`,
+    `; ours on ${args['database-url'] ? 'PostgreSQL' : 'SQLite'}` +
+    (acceptDelayMs > 0 ? `; the sink holds each 250 reply ${acceptDelayMs} ms (a remote relay)` : ''),
 );
 
 console.log(`\nThroughput, ${int(count)} invitations:`);

@@ -6,13 +6,19 @@
  * Protocol on stdio: the first stdout line is the port; afterwards each `stats` line on stdin is
  * answered with one JSON line on stdout. Closing stdin stops the sink.
  *
- *   node scripts/bench/smtp-sink.ts [--no-greeting-pause]
+ *   node scripts/bench/smtp-sink.ts [--no-greeting-pause] [--accept-delay-ms N]
+ *
+ * --accept-delay-ms holds each 250 reply for N ms, as a remote relay does while it queues and scans a
+ * message (Exchange Online and other relays take tens to hundreds of milliseconds): the sender's
+ * connections, not the CPU, are then the limit — which is what more sender processes add.
  */
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { SMTPServer } from 'smtp-server';
 
 if (process.argv.includes('--no-greeting-pause')) await dropGreetingPause();
+const delayAt = process.argv.indexOf('--accept-delay-ms');
+const acceptDelayMs = delayAt > 0 ? Number(process.argv[delayAt + 1]) : 0;
 
 /**
  * smtp-server waits a fixed 100 ms before its 220 greeting on every connection (to catch clients that
@@ -69,7 +75,8 @@ const server = new SMTPServer({
       const token = LINK.exec(raw.toString('latin1').replace(/=\r?\n/g, ''))?.[1];
       if (token) links.add(token);
       else withoutLink += 1;
-      callback();
+      if (acceptDelayMs > 0) setTimeout(callback, acceptDelayMs);
+      else callback();
     });
   },
 });
