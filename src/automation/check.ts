@@ -1,13 +1,13 @@
 import type { ResourceManager } from '../azure/resource-manager.ts';
 import {
   type AssociationToCheck,
+  blankCheck,
   type CheckOutcome,
   checkWithToken,
-  type Evidence,
 } from '../health/check-association.ts';
 import type { RoleDefinitionCache } from '../health/role-definitions.ts';
-import type { Checkable } from '../health/store.ts';
-import { type CheckFacts, decideVerdict } from '../health/verdict.ts';
+import { type Checkable, parseJson } from '../health/store.ts';
+import { decideVerdict } from '../health/verdict.ts';
 import type { Db } from '../platform/db/connection.ts';
 import type { AutomationTokens } from './credentials.ts';
 import { credentialOf } from './model.ts';
@@ -41,13 +41,7 @@ export function createAutomationRunPart(deps: {
     checkable: (ids) => automationCheckable(deps.db, ids),
 
     async check(association, roleDefinitions) {
-      const evidence: Evidence = {
-        partnerId: null,
-        expectedPartnerId: association.expectedPartnerId,
-        subscriptions: null,
-        roles: [],
-      };
-      const facts: CheckFacts = { token: 'ok', armFailed: false, link: undefined, roles: undefined };
+      const { evidence, facts } = blankCheck(association.expectedPartnerId);
       const row = await store.get(association.consultantId);
       if (row?.status !== 'active') {
         facts.token = { failed: 'unknown' };
@@ -117,15 +111,6 @@ export async function automationCheckable(db: Db, ids?: string[]): Promise<Check
     objectId: row.object_id,
     homeAccountId: null,
     expectedPartnerId: row.location_id,
-    shown: { verdict: row.verdict, since: row.verdict_since, evidence: parseEvidence(row.evidence) },
+    shown: { verdict: row.verdict, since: row.verdict_since, evidence: parseJson(row.evidence) },
   }));
-}
-
-function parseEvidence(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

@@ -1,5 +1,10 @@
 import type { Deps } from '../deps.ts';
-import { codeRequestOf, newSignInPlan, seedLinkedConsultants } from '../sandbox/linked-consultants.ts';
+import {
+  codeRequestOf,
+  linkedWorldOf,
+  newSignInPlan,
+  seedLinkedConsultants,
+} from '../sandbox/linked-consultants.ts';
 
 export interface SandboxSeedOptions {
   consultants: number;
@@ -44,23 +49,7 @@ export async function sandboxSeed(deps: Deps, options: SandboxSeedOptions, out: 
     subscriptionsPerTenant: options.subscriptions,
     partnerId,
   });
-  const names = new Map(bulk.tenants.map((t) => [t.id, t.displayName]));
-  const world = {
-    partnerId,
-    consultants: bulk.users.map((u) => ({
-      userId: u.userId,
-      upn: u.upn,
-      displayName: u.upn.split('@')[0] ?? u.upn,
-    })),
-    associations: bulk.users.flatMap((u) =>
-      u.identities.map((i) => ({
-        userId: u.userId,
-        tenantId: i.tenantId,
-        tenantName: names.get(i.tenantId) ?? i.tenantId,
-        objectId: i.objectId,
-      })),
-    ),
-  };
+  const world = linkedWorldOf(bulk, partnerId);
   const plan = newSignInPlan(deps.config.publicBaseUrl);
   const { codes } = await control<{ codes: { userId: string; code: string }[] }>('/sign-in-codes', {
     userIds: world.consultants.map((c) => c.userId),

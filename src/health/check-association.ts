@@ -72,6 +72,14 @@ export interface CheckDeps {
   accountLock: KeyedLock;
 }
 
+/** What a check starts from: nothing found yet, the token assumed good until it fails. */
+export function blankCheck(expectedPartnerId: string): { evidence: Evidence; facts: CheckFacts } {
+  return {
+    evidence: { partnerId: null, expectedPartnerId, subscriptions: null, roles: [] },
+    facts: { token: 'ok', armFailed: false, link: undefined, roles: undefined },
+  };
+}
+
 /**
  * Checks one association (DESIGN §6): a fresh token for the account in that tenant, the PAL link, the
  * subscriptions and the role assignments behind it. At most 2 + subscriptions Resource Manager calls,
@@ -81,13 +89,7 @@ export async function checkAssociation(
   deps: CheckDeps,
   association: AssociationToCheck,
 ): Promise<CheckOutcome> {
-  const evidence: Evidence = {
-    partnerId: null,
-    expectedPartnerId: association.expectedPartnerId,
-    subscriptions: null,
-    roles: [],
-  };
-  const facts: CheckFacts = { token: 'ok', armFailed: false, link: undefined, roles: undefined };
+  const { evidence, facts } = blankCheck(association.expectedPartnerId);
   const done = () => ({ verdict: decideVerdict(facts), evidence });
 
   const acquired = await freshToken(deps, association);

@@ -19,16 +19,6 @@ export interface RunView {
 export function createRunViews(db: Db) {
   const store = createHealthStore(db);
 
-  const liveCounts = async (runId: string) => {
-    const rows = await db
-      .selectFrom('verdicts')
-      .select(['verdict', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('run_id', '=', runId)
-      .groupBy('verdict')
-      .execute();
-    return Object.fromEntries(rows.map((row) => [row.verdict, Number(row.n)]));
-  };
-
   const view = async (row: Row<'check_runs'>): Promise<RunView> => ({
     runId: row.id,
     state: row.state,
@@ -37,7 +27,7 @@ export function createRunViews(db: Db) {
     done: row.done,
     counts:
       row.state === 'running'
-        ? await liveCounts(row.id)
+        ? await store.countsOf(row.id)
         : ((parseJson(row.counts) as Record<string, number> | null) ?? {}),
     startedAt: row.started_at,
     finishedAt: row.finished_at,

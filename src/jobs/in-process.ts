@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../platform/logger.ts';
 import type { JobHandler, JobQueue, WorkOptions } from './queue.ts';
-import { type JobSource, startWorkerLoop, type WorkerLoop } from './worker-loop.ts';
+import { createWorkerLoops, type JobSource } from './worker-loop.ts';
 
 /** Attempts before a job is dropped (logged): the same budget pg-boss gets below. */
 const MAX_ATTEMPTS = 4;
@@ -21,7 +21,6 @@ interface Pending {
  */
 export function createInProcessJobQueue(options: { logger: Logger }): JobQueue {
   const queues = new Map<string, Pending[]>();
-  const loops = new Map<string, WorkerLoop>();
   const pending = (queue: string) => {
     let list = queues.get(queue);
     if (!list) {
@@ -69,25 +68,18 @@ export function createInProcessJobQueue(options: { logger: Logger }): JobQueue {
     };
   };
 
+  const loops = createWorkerLoops(sourceFor, { idleMs: 1_000, logger: options.logger });
+
   return {
     kind: 'in-process',
     async send(queue, jobs) {
       const list = pending(queue);
       for (const data of jobs) list.push({ id: randomUUID(), data, attempts: 0, notBefore: 0 });
-      loops.get(queue)?.wake();
+      loops.wake(queue);
     },
     work<T extends object>(queue: string, work: WorkOptions, handler: JobHandler<T>) {
-      if (loops.has(queue)) return;
-      const loop = startWorkerLoop(sourceFor(queue), handler as JobHandler<object>, {
-        concurrency: work.concurrency,
-        idleMs: 1_000,
-        logger: options.logger,
-      });
-      loops.set(queue, loop);
+      loops.start(queue, work.concurrency, handler as JobHandler<object>);
     },
-    async stop() {
-      await Promise.all([...loops.values()].map((loop) => loop.stop()));
-      loops.clear();
-    },
+    stop: () => loops.stopAll(),
   };
 }

@@ -3,7 +3,7 @@ import type { PostgresConfig } from '../platform/config/index.ts';
 import { poolConfig } from '../platform/db/postgres.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { JobHandler, JobQueue, WorkOptions } from './queue.ts';
-import { type JobSource, startWorkerLoop, type WorkerLoop } from './worker-loop.ts';
+import { createWorkerLoops, type JobSource } from './worker-loop.ts';
 
 export interface PgBossOptions {
   logger: Logger;
@@ -67,7 +67,12 @@ export function createPgBossJobQueue(target: PostgresConfig, options: PgBossOpti
     await made;
     return instance;
   };
-  const loops = new Map<string, WorkerLoop>();
+  const loops = createWorkerLoops((queue) => sourceFor(queue), {
+    // Another instance's jobs are found by polling; this one's by `wake()` at once.
+    idleMs: 1_000,
+    heartbeatMs: (heartbeatSeconds * 1000) / 3,
+    logger,
+  });
 
   const sourceFor = (queue: string): JobSource<object> => ({
     async fetch(limit) {
@@ -99,22 +104,13 @@ export function createPgBossJobQueue(target: PostgresConfig, options: PgBossOpti
           jobs.slice(i, i + 500).map((data) => ({ data })),
         );
       }
-      loops.get(queue)?.wake();
+      loops.wake(queue);
     },
     work<T extends object>(queue: string, work: WorkOptions, handler: JobHandler<T>) {
-      if (loops.has(queue)) return;
-      const loop = startWorkerLoop(sourceFor(queue), handler as JobHandler<object>, {
-        concurrency: work.concurrency,
-        // Another instance's jobs are found by polling; this one's by `wake()` at once.
-        idleMs: 1_000,
-        heartbeatMs: (heartbeatSeconds * 1000) / 3,
-        logger,
-      });
-      loops.set(queue, loop);
+      loops.start(queue, work.concurrency, handler as JobHandler<object>);
     },
     async stop() {
-      await Promise.all([...loops.values()].map((loop) => loop.stop()));
-      loops.clear();
+      await loops.stopAll();
       if (started) await (await started).stop({ graceful: true });
     },
   };

@@ -118,3 +118,25 @@ export function startWorkerLoop<T>(source: JobSource<T>, handler: JobHandler<T>,
 }
 
 export type WorkerLoop = ReturnType<typeof startWorkerLoop>;
+
+/** This process's worker loops, one per queue: a second `work()` for the same queue is ignored. */
+export function createWorkerLoops(
+  sourceFor: (queue: string) => JobSource<object>,
+  base: Omit<WorkerLoopOptions, 'concurrency'>,
+) {
+  const loops = new Map<string, WorkerLoop>();
+  return {
+    start(queue: string, concurrency: number, handler: JobHandler<object>): void {
+      if (loops.has(queue)) return;
+      loops.set(queue, startWorkerLoop(sourceFor(queue), handler, { ...base, concurrency }));
+    },
+    /** Something was queued here: this process's loop for it looks now. */
+    wake(queue: string): void {
+      loops.get(queue)?.wake();
+    },
+    async stopAll(): Promise<void> {
+      await Promise.all([...loops.values()].map((loop) => loop.stop()));
+      loops.clear();
+    },
+  };
+}

@@ -68,6 +68,33 @@ export interface LinkedWorld {
   associations: { userId: string; tenantId: string; tenantName: string; objectId: string }[];
 }
 
+/** What the sandbox's bulk consultants (control/bulk.ts) are to the service: people linked in tenants. */
+export function linkedWorldOf(
+  bulk: {
+    tenants: { id: string; displayName: string }[];
+    users: { upn: string; userId: string; identities: { tenantId: string; objectId: string }[] }[];
+  },
+  partnerId: string,
+): LinkedWorld {
+  const names = new Map(bulk.tenants.map((t) => [t.id, t.displayName]));
+  return {
+    partnerId,
+    consultants: bulk.users.map((u) => ({
+      userId: u.userId,
+      upn: u.upn,
+      displayName: u.upn.split('@')[0] ?? u.upn,
+    })),
+    associations: bulk.users.flatMap((u) =>
+      u.identities.map((i) => ({
+        userId: u.userId,
+        tenantId: i.tenantId,
+        tenantName: names.get(i.tenantId) ?? i.tenantId,
+        objectId: i.objectId,
+      })),
+    ),
+  };
+}
+
 /**
  * The service's side: consultant and association rows, then each consultant's sign-in redeemed and
  * its token cache stored. Returns the sign-ins that failed (`userId: reason`).

@@ -13,6 +13,7 @@ import { addBulkConsultants } from '../../src/sandbox/control/bulk.ts';
 import {
   codeRequestOf,
   issueSignInCodes,
+  linkedWorldOf,
   newSignInPlan,
   seedLinkedConsultants,
 } from '../../src/sandbox/linked-consultants.ts';
@@ -238,19 +239,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one PostgreSQL database', 
           now: armTime(new Date()),
         });
       });
-      const names = new Map(bulk.tenants.map((t) => [t.id, t.displayName]));
-      const world = {
-        partnerId: TEST_PARTNER.locationIds[0] as string,
-        consultants: bulk.users.map((u) => ({ userId: u.userId, upn: u.upn, displayName: u.upn })),
-        associations: bulk.users.flatMap((u) =>
-          u.identities.map((identity) => ({
-            userId: u.userId,
-            tenantId: identity.tenantId,
-            tenantName: names.get(identity.tenantId) ?? identity.tenantId,
-            objectId: identity.objectId,
-          })),
-        ),
-      };
+      const world = linkedWorldOf(bulk, TEST_PARTNER.locationIds[0] as string);
       associations = world.associations.length;
       const plan = newSignInPlan(env.PUBLIC_BASE_URL as string);
       const codes = issueSignInCodes(
