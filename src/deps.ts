@@ -15,6 +15,7 @@ import type { Config } from './platform/config/index.ts';
 import { createSealedBox, type SealedBox } from './platform/crypto/sealed-box.ts';
 import { createTokenHasher, type TokenHasher } from './platform/crypto/secret-tokens.ts';
 import { type Db, migrateToLatest, openDatabase } from './platform/db/connection.ts';
+import { type RateLimitStores, rateLimitStores } from './platform/http/rate-limit.ts';
 import { newInstanceId } from './platform/instance.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
@@ -47,6 +48,8 @@ export interface Deps {
   jobs: JobQueue;
   /** This process among the instances on one database. */
   instanceId: string;
+  /** Where rate limits count: the database on PostgreSQL (shared by instances), memory on SQLite. */
+  rateLimits: RateLimitStores;
 }
 
 export interface BuildOptions {
@@ -117,6 +120,7 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
     health: { onRunFinished: options.onRunFinished ?? noRunFinishedHook },
     jobs: options.jobs ?? createJobQueue(config, logger),
     instanceId: newInstanceId(),
+    rateLimits: rateLimitStores({ db, clock, database: config.database }),
   };
   // The notifier needs the finished deps (outbox, mail, invitations), so it is plugged in last.
   if (!options.onRunFinished) deps.health.onRunFinished = createRunNotifier(deps);

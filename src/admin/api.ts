@@ -80,7 +80,7 @@ export function apiRouter(deps: Deps): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  router.use(requireAdmin({ config: deps.config, tokens }));
+  router.use(requireAdmin({ config: deps.config, tokens, rateLimits: deps.rateLimits }));
   // The CSV routes read their own body type, so they come before the JSON-only parser.
   router.use(rosterCsvRoutes({ rosterCsv: createRosterCsv({ ...deps, audit }), clock: deps.clock }));
   router.use(jsonBodies());

@@ -4,6 +4,7 @@ import type { AuditContext } from '../audit/service.ts';
 import type { Config } from '../platform/config/index.ts';
 import { safeEqual } from '../platform/crypto/secret-tokens.ts';
 import { AppError } from '../platform/errors.ts';
+import type { RateLimitStores } from '../platform/http/rate-limit.ts';
 import type { ApiTokenService } from './tokens/service.ts';
 
 /** Who is calling the admin API. */
@@ -16,6 +17,8 @@ export interface AdminIdentity {
 export interface RequireAdminDeps {
   config: Pick<Config, 'adminApiToken'>;
   tokens: Pick<ApiTokenService, 'authenticate'>;
+  /** Where failures are counted (the database when instances share PostgreSQL); memory by default. */
+  rateLimits?: RateLimitStores;
 }
 
 export interface FailureLimit {
@@ -44,7 +47,9 @@ const BOOTSTRAP: AdminIdentity = {
  */
 export function requireAdmin(deps: RequireAdminDeps, limit: FailureLimit = DEFAULT_LIMIT): RequestHandler {
   const clientKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+  const store = deps.rateLimits?.('admin-api:failures');
   const failures = rateLimit({
+    ...(store ? { store } : {}),
     windowMs: limit.windowMs,
     limit: limit.maxFailures,
     standardHeaders: false,

@@ -84,6 +84,7 @@ export function consoleRouter(deps: Deps): Router {
   });
   router.use(
     consoleAuthRoutes({
+      rateLimits: deps.rateLimits,
       signIn: createConsoleSignIn({
         identity: deps.azure.identity,
         signIns: createConsoleSignIns(deps),

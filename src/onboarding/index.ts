@@ -37,6 +37,7 @@ export function onboarding(deps: Deps): Router {
   });
   return onboardingRoutes({
     journey,
+    rateLimits: deps.rateLimits,
     render: createPageRenderer({ templates: deps.templates, sandbox: deps.config.sandbox.enabled }),
     config: deps.config,
     audit,

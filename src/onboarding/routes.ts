@@ -1,8 +1,8 @@
 import { parseCookie } from 'cookie';
 import express, { type Request, type Response, Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../platform/config/index.ts';
 import type { PageRenderer } from '../platform/http/pages.ts';
+import { perMinuteLimit, type RateLimitStores } from '../platform/http/rate-limit.ts';
 import { DECISION_WINDOW_MS } from './attempts.ts';
 import type { Journey, Problem, ResultView } from './journey.ts';
 import { PROBLEMS } from './problems.ts';
@@ -12,6 +12,8 @@ const BROWSER_COOKIE = 'pal_signin';
 
 export interface OnboardingRouteDeps {
   journey: Journey;
+  /** Where the per-address limits are counted (memory, or the database shared by instances). */
+  rateLimits: RateLimitStores;
   render: PageRenderer;
   config: Pick<Config, 'publicBaseUrl' | 'partner' | 'azure'>;
   audit: {
@@ -30,27 +32,22 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): Router {
   const router = Router();
   const secure = deps.config.publicBaseUrl.startsWith('https://');
   const form = express.urlencoded({ extended: false, limit: '8kb' });
-  const limiter = (limit: number) =>
-    rateLimit({
-      windowMs: 60_000,
-      limit,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, res) =>
-        deps.render(
-          res,
-          'onboarding/problem',
-          {
+  const limiter = (name: string, limit: number) =>
+    perMinuteLimit(deps.rateLimits, `onboarding:${name}`, limit, (_req, res) =>
+      deps.render(
+        res,
+        'onboarding/problem',
+        {
+          title: 'Too many attempts',
+          problem: {
             title: 'Too many attempts',
-            problem: {
-              title: 'Too many attempts',
-              message: 'This address made too many requests in a short time.',
-              next: 'Wait a minute and try again.',
-            },
+            message: 'This address made too many requests in a short time.',
+            next: 'Wait a minute and try again.',
           },
-          429,
-        ),
-    });
+        },
+        429,
+      ),
+    );
   const requestId = (req: Request) => String(req.id ?? '');
   const browserSecret = (req: Request) => parseCookie(req.headers.cookie ?? '')[BROWSER_COOKIE];
 
@@ -86,7 +83,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): Router {
   };
 
   // GET only renders: mail scanners open every link, so nothing may change here.
-  router.get('/i/:token', limiter(60), async (req, res) => {
+  router.get('/i/:token', limiter('invitation', 60), async (req, res) => {
     const view = await deps.journey.viewLanding(String(req.params.token), requestId(req));
     if (view.kind !== 'open') {
       showProblem(
@@ -105,13 +102,13 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): Router {
     });
   });
 
-  router.post('/i/:token', limiter(20), async (req, res) => {
+  router.post('/i/:token', limiter('continue', 20), async (req, res) => {
     const view = await deps.journey.startSignIn(String(req.params.token), requestId(req));
     if (view.kind === 'redirect') redirectToMicrosoft(res, view);
     else showProblem(res, view);
   });
 
-  router.post('/i/:token/renew', limiter(10), async (req, res) => {
+  router.post('/i/:token/renew', limiter('renew', 10), async (req, res) => {
     const view = await deps.journey.openInvitation(String(req.params.token));
     if (view.kind === 'problem' && view.problem === 'link_expired' && view.invitationId) {
       await deps.audit.record({
@@ -130,7 +127,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): Router {
     showProblem(res, view.kind === 'problem' ? view : { kind: 'problem', problem: 'link_unknown' });
   });
 
-  router.get('/auth/callback', limiter(30), async (req, res) => {
+  router.get('/auth/callback', limiter('callback', 30), async (req, res) => {
     const text = (name: string) =>
       typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined;
     const view = await deps.journey.handleCallback({
@@ -157,14 +154,14 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): Router {
     };
   };
 
-  router.post('/auth/decide', limiter(20), form, async (req, res) => {
+  router.post('/auth/decide', limiter('decide', 20), form, async (req, res) => {
     const { choice, ...input } = resultForm(req);
     const view = await deps.journey.decide({ ...input, replace: choice === 'replace' });
     if (view.kind === 'result') showResult(res, view);
     else showProblem(res, view);
   });
 
-  router.post('/auth/continue', limiter(20), form, async (req, res) => {
+  router.post('/auth/continue', limiter('after-sign-in', 20), form, async (req, res) => {
     const { choice: _unused, ...input } = resultForm(req);
     const view = await deps.journey.continueInTenant(input);
     if (view.kind === 'redirect') redirectToMicrosoft(res, view);
@@ -173,7 +170,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): Router {
 
   // Where a customer's administrator lands after the admin-consent prompt. The `tenant` parameter is
   // never trusted for anything; the page only says thank you.
-  router.get('/auth/admin-consent', limiter(30), (req, res) => {
+  router.get('/auth/admin-consent', limiter('admin-consent', 30), (req, res) => {
     const granted = req.query.admin_consent === 'True' && !req.query.error;
     deps.render(res, 'onboarding/admin-consent', { title: granted ? 'Approved' : 'Not approved', granted });
   });

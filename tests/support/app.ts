@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.ts';
-import { type BuildOptions, buildDeps, type Deps } from '../../src/deps.ts';
+import { type BuildOptions, buildDeps, closeDeps, type Deps } from '../../src/deps.ts';
 import { manualClock } from '../../src/platform/clock.ts';
 import { type Config, parseConfig } from '../../src/platform/config/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -61,5 +61,6 @@ export async function buildTestApp(
     ...(options.azure ? { azure: options.azure } : {}),
     ...(options.mail ? { mail: options.mail } : {}),
   });
-  return { deps, clock, app: createApp(deps), close: () => deps.db.destroy() };
+  // Jobs stop first (their workers may be mid-check), then mail and the database.
+  return { deps, clock, app: createApp(deps), close: () => closeDeps(deps) };
 }

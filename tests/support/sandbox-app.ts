@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.ts';
-import { buildDeps } from '../../src/deps.ts';
+import { buildDeps, closeDeps } from '../../src/deps.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { TEST_ADMIN_TOKEN, testConfig } from './app.ts';
 import { startTestSandbox } from './sandbox.ts';
@@ -57,7 +57,7 @@ export async function startServiceWithSandbox(options: { logger?: ReturnType<typ
         server.closeAllConnections();
       });
       await sandbox.close();
-      await deps.db.destroy();
+      await closeDeps(deps);
     },
   };
 }

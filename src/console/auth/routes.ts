@@ -1,5 +1,5 @@
 import express, { type Request, type Response, Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { perMinuteLimit, type RateLimitStores } from '../../platform/http/rate-limit.ts';
 import type { ConsoleSessions } from '../sessions/service.ts';
 import type { ConsoleRenderer } from '../view.ts';
 import { CONSOLE_CALLBACK_PATH } from './callback-url.ts';
@@ -20,6 +20,7 @@ const NOTICES: Record<SignInProblem | 'signed_out', string> = {
 
 export interface AuthRouteDeps {
   signIn: ConsoleSignIn;
+  rateLimits: RateLimitStores;
   sessions: Pick<ConsoleSessions, 'find' | 'end'>;
   cookies: ConsoleCookies;
   render: ConsoleRenderer;
@@ -30,20 +31,15 @@ export interface AuthRouteDeps {
 export function consoleAuthRoutes(deps: AuthRouteDeps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
-  const limiter = (limit: number) =>
-    rateLimit({
-      windowMs: 60_000,
-      limit,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, res) =>
-        showSignIn(
-          res,
-          'Too many sign-in attempts from this address. Wait a minute and try again.',
-          '/console',
-          429,
-        ),
-    });
+  const limiter = (name: string, limit: number) =>
+    perMinuteLimit(deps.rateLimits, `console:${name}`, limit, (_req, res) =>
+      showSignIn(
+        res,
+        'Too many sign-in attempts from this address. Wait a minute and try again.',
+        '/console',
+        429,
+      ),
+    );
   const showSignIn = (res: Response, notice: string | undefined, returnTo: string, status = 200) =>
     deps.render(res, 'sign-in', { title: 'Sign in', notice, returnTo }, status);
   const requestId = (req: Request) => String(req.id ?? '');
@@ -57,7 +53,7 @@ export function consoleAuthRoutes(deps: AuthRouteDeps): Router {
   });
 
   // Starting is a POST from our own page: a GET link elsewhere cannot make a browser start sign-ins.
-  router.post('/sign-in', limiter(20), (req, res, next) => {
+  router.post('/sign-in', limiter('sign-in', 20), (req, res, next) => {
     if (!fromOurOrigin(req, deps.origin))
       return showSignIn(res, 'Start signing in from this page.', '/console', 403);
     form(req, res, async (error?: unknown) => {
@@ -68,7 +64,7 @@ export function consoleAuthRoutes(deps: AuthRouteDeps): Router {
     });
   });
 
-  router.get(CONSOLE_CALLBACK_PATH.replace('/console', ''), limiter(30), async (req, res) => {
+  router.get(CONSOLE_CALLBACK_PATH.replace('/console', ''), limiter('callback', 30), async (req, res) => {
     const text = (name: string) =>
       typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined;
     const outcome = await deps.signIn.finish({

@@ -23,6 +23,7 @@ export const TABLES_IN_DEPENDENCY_ORDER = [
   'console_sign_ins',
   'console_sessions',
   'finding_acknowledgements',
+  'rate_limits',
 ] as const satisfies readonly (keyof Database)[];
 
 // A migration that adds a table must add it above too, or this line stops compiling.

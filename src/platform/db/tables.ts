@@ -6,6 +6,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
  * are integers 0/1 and structured values are JSON text.
  */
 export interface Database {
+  rate_limits: RateLimitsTable;
   locations: LocationsTable;
   consultants: ConsultantsTable;
   invitations: InvitationsTable;
@@ -278,3 +279,10 @@ export interface AutomationIdentitiesTable {
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 export type NewRow<T extends keyof Database> = Insertable<Database[T]>;
 export type RowUpdate<T extends keyof Database> = Updateable<Database[T]>;
+
+/** Rate-limit counts shared by instances (PostgreSQL); `key` is `limiter:client`. */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: string;
+}

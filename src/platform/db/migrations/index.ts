@@ -6,6 +6,7 @@ import { healthRuns } from './004-health-runs.ts';
 import { consoleSessions } from './005-console-sessions.ts';
 import { distributedRuns } from './006-distributed-runs.ts';
 import { automationIdentities } from './007-automation-identities.ts';
+import { rateLimits } from './008-rate-limits.ts';
 
 /**
  * Numbered migrations, applied in name order at start-up. Add a file `NNN-what.ts` and list it here;
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005-console-sessions': consoleSessions,
   '006-distributed-runs': distributedRuns,
   '007-automation-identities': automationIdentities,
+  '008-rate-limits': rateLimits,
 };
 
 export const migrationProvider: MigrationProvider = {
