@@ -61,6 +61,8 @@ export interface BuildOptions {
   mail?: MailTransport;
   /** Outbound retry settings for Resource Manager (tests shorten the waits). */
   armRetry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** How long one Resource Manager attempt may go unanswered (default 60 s; tests shorten it). */
+  armAttemptTimeoutMs?: number;
   /** Replaces the default (no-op) hook called after each health-check run. */
   onRunFinished?: RunFinishedHook;
   /** A job queue to use instead of the configured one. */
@@ -93,7 +95,12 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
         logger,
       }),
     arm:
-      options.azure?.arm ?? createArmClient({ endpoint: config.azure.armEndpoint, retry: options.armRetry }),
+      options.azure?.arm ??
+      createArmClient({
+        endpoint: config.azure.armEndpoint,
+        retry: options.armRetry,
+        ...(options.armAttemptTimeoutMs ? { attemptTimeoutMs: options.armAttemptTimeoutMs } : {}),
+      }),
   };
   const clock = options.clock ?? systemClock;
   const mail = options.mail ?? createMailTransport(config, { logger, clock });

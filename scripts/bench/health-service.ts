@@ -22,6 +22,13 @@ export async function buildBenchDeps(options: {
   databaseUrl: string;
   dataDir: string;
   concurrency?: number;
+  /** Resource Manager attempt timeout (the service's default, 60 s, when absent). */
+  armAttemptTimeoutMs?: number;
+  /**
+   * Runs this process's clock ahead of real time by this much: a restarted process "later", without
+   * the wait (used by `npm run reliability` to resume a run its killed predecessor left).
+   */
+  clockOffsetMs?: number;
 }): Promise<Deps> {
   const parsed = parseConfig({
     DATABASE_URL: options.databaseUrl,
@@ -39,6 +46,10 @@ export async function buildBenchDeps(options: {
   return buildDeps(parsed.config, {
     logger: createLogger({ level: 'silent' }),
     trustedCa: options.sandbox.caPem,
+    ...(options.armAttemptTimeoutMs ? { armAttemptTimeoutMs: options.armAttemptTimeoutMs } : {}),
+    ...(options.clockOffsetMs
+      ? { clock: { now: () => new Date(Date.now() + (options.clockOffsetMs ?? 0)) } }
+      : {}),
     // The notifications (digest mail, re-invites) are not part of the check being measured.
     onRunFinished: async () => {},
   });

@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { trustCertificateAuthority } from '../../src/azure/trust.ts';
-import { parseConfig } from '../../src/platform/config/index.ts';
-import { openDatabase } from '../../src/platform/db/connection.ts';
 import type { ArmCallSnapshot } from '../../src/sandbox/arm/calls.ts';
 import { newSignInPlan } from '../../src/sandbox/linked-consultants.ts';
 import {
@@ -20,6 +18,7 @@ import type { RunInput, RunResult } from './health-run.ts';
 import type { SeededWorld } from './health-sandbox.ts';
 import { BENCH_PUBLIC_BASE_URL, type SandboxInfo } from './health-service.ts';
 import type { SetupInput } from './health-setup.ts';
+import { checkVerdicts, type VerdictCheck } from './health-verdicts.ts';
 
 const TARGETS = { efficiency: 1.33, rssMb: 300 };
 
@@ -86,77 +85,6 @@ async function control<T>(sandbox: SandboxInfo, method: string, path: string, bo
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
-interface VerdictCheck {
-  byVerdict: Record<string, number>;
-  wrong: number;
-  examples: string[];
-  checkFailed: number;
-  staleKept: number;
-}
-
-/** Every association's verdict in this run against what the seeded world says it must be. */
-async function checkVerdicts(databaseUrl: string, runId: string, seeded: SeededWorld): Promise<VerdictCheck> {
-  const expected = new Map(
-    seeded.associations.map((a) => [`${a.tenantId}|${a.objectId}`.toLowerCase(), a.expected]),
-  );
-  const db = openBenchDatabase(databaseUrl);
-  try {
-    const rows = (await db
-      .selectFrom('verdicts as v')
-      .innerJoin('associations as a', 'a.id', 'v.association_id')
-      .select([
-        'a.tenant_id',
-        'a.object_id',
-        'a.verdict as shown',
-        'a.verdict_stale as stale',
-        'v.verdict as found',
-        'v.previous_verdict as previous',
-      ])
-      .where('v.run_id', '=', runId)
-      .execute()) as {
-      tenant_id: string;
-      object_id: string;
-      shown: string;
-      stale: number;
-      found: string;
-      previous: string | null;
-    }[];
-    const result: VerdictCheck = { byVerdict: {}, wrong: 0, examples: [], checkFailed: 0, staleKept: 0 };
-    for (const row of rows) {
-      const want = expected.get(`${row.tenant_id}|${row.object_id}`.toLowerCase());
-      result.byVerdict[row.found] = (result.byVerdict[row.found] ?? 0) + 1;
-      let wrong: string | undefined;
-      if (row.found === 'check_failed') {
-        result.checkFailed += 1;
-        // A failed check keeps the last verdict, marked stale; with none it shows check_failed.
-        if (row.previous === null || row.previous === 'check_failed') {
-          if (row.shown !== 'check_failed') wrong = `shows ${row.shown} after a failed first check`;
-        } else if (row.shown !== row.previous || row.stale !== 1) {
-          wrong = `shows ${row.shown} (stale ${row.stale}) instead of the kept ${row.previous}`;
-        } else {
-          result.staleKept += 1;
-          if (row.previous !== want) wrong = `kept ${row.previous}, expected ${want}`;
-        }
-      } else if (row.found !== want) {
-        wrong = `${row.found}, expected ${want}`;
-      } else if (row.shown !== row.found || row.stale !== 0) {
-        wrong = `found ${row.found} but shows ${row.shown} (stale ${row.stale})`;
-      }
-      if (wrong) {
-        result.wrong += 1;
-        if (result.examples.length < 5) result.examples.push(`${row.tenant_id}/${row.object_id}: ${wrong}`);
-      }
-    }
-    if (rows.length !== seeded.associations.length) {
-      result.wrong += seeded.associations.length - rows.length;
-      result.examples.push(`${seeded.associations.length - rows.length} associations got no verdict`);
-    }
-    return result;
-  } finally {
-    await db.destroy();
-  }
-}
-
 function withSchema(url: string, schema: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('schema', schema);
@@ -170,13 +98,6 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   await client.query(`drop schema if exists "${schema}" cascade`);
   await client.query(`drop schema if exists "${schema}_jobs" cascade`);
   await client.end();
-}
-
-/** The service's database, read back by the benchmark (SQLite file or PostgreSQL schema). */
-function openBenchDatabase(databaseUrl: string) {
-  const parsed = parseConfig({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '2' });
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  return openDatabase(parsed.config.database);
 }
 
 /** CPU seconds the whole machine spent busy so far (Linux `/proc/stat`; undefined elsewhere). */

@@ -3,7 +3,7 @@ import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ACEProvisioningManagementPartnerAPI } from '@azure/arm-managementpartner';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
-import type { Pipeline, PipelineRetryOptions } from '@azure/core-rest-pipeline';
+import { type Pipeline, type PipelineRetryOptions, RestError } from '@azure/core-rest-pipeline';
 import { classifyArmError } from './arm-errors.ts';
 import type {
   ArmResult,
@@ -20,7 +20,16 @@ export interface ArmClientOptions {
   endpoint: string;
   /** The SDK pipeline's retries: 429/503 honour Retry-After, 5xx and network errors back off. */
   retry?: PipelineRetryOptions;
+  /** How long one attempt may wait for an answer before it is abandoned (and retried); default 60 s. */
+  attemptTimeoutMs?: number;
 }
+
+/**
+ * The SDK sends with no timeout at all: a Resource Manager that accepts a request and never answers
+ * would hold the call (and a health-check slot, or a consultant's page) forever. ARM answers in well
+ * under a second normally; a minute is generous, and with the retries a call still ends in minutes.
+ */
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 
 /** The SDKs insist on a credential; theirs is removed from every pipeline (see `callerBearer`). */
 const noCredential: TokenCredential = {
@@ -56,6 +65,34 @@ function callerBearer(pipeline: Pipeline, current: AsyncLocalStorage<string>): v
       return next(request);
     },
   });
+}
+
+/**
+ * Gives every attempt a deadline. The SDK aborts an attempt past `request.timeout` with an AbortError,
+ * which its retry policy passes straight up (it retries only RestErrors); this policy sits after the
+ * retry phase and turns that abort into the network error it is (ETIMEDOUT), so it is retried with
+ * back-off like a reset connection, and reported as a network failure when the retries run out.
+ */
+function attemptDeadline(pipeline: Pipeline, timeoutMs: number): void {
+  pipeline.addPolicy(
+    {
+      name: 'attemptDeadlinePolicy',
+      async sendRequest(request, next) {
+        if (!request.timeout) request.timeout = timeoutMs;
+        try {
+          return await next(request);
+        } catch (error) {
+          const aborted = error instanceof Error && error.name === 'AbortError';
+          if (!aborted || request.abortSignal?.aborted) throw error;
+          throw new RestError(`Resource Manager did not answer within ${request.timeout} ms`, {
+            code: 'ETIMEDOUT',
+            request,
+          });
+        }
+      },
+    },
+    { afterPhase: 'Retry' },
+  );
 }
 
 async function attempt<T>(call: () => Promise<T>): Promise<ArmResult<T>> {
@@ -98,8 +135,10 @@ export function createArmClient(options: ArmClientOptions): ResourceManager {
     '00000000-0000-0000-0000-000000000000',
     common,
   );
-  for (const client of [partnerClient, subscriptionClient, authorizationClient])
+  for (const client of [partnerClient, subscriptionClient, authorizationClient]) {
     callerBearer(client.pipeline, callerToken);
+    attemptDeadline(client.pipeline, options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS);
+  }
   /** Runs one call (paging included) with `token` signing its requests. */
   const as = <T>(token: BearerToken, call: () => Promise<T>) =>
     attempt(() => callerToken.run(authorizationOf(token), call));

@@ -63,4 +63,17 @@ describe("MSAL's transport over node:http(s)", () => {
       },
     );
   });
+
+  it('gives up on a token POST that is never answered (MSAL passes no timeout for POSTs)', async () => {
+    const base = await serve(() => {
+      // Never answers.
+    });
+    const started = performance.now();
+    await expect(
+      createMsalNetworkClient({ postTimeoutMs: 80 }).sendPostRequestAsync(`${base}/t/oauth2/v2.0/token`, {
+        body: 'grant_type=refresh_token',
+      }),
+    ).rejects.toMatchObject({ errorCode: 'network_error', errorMessage: 'Request timeout' });
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
 });

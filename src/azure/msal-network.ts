@@ -16,7 +16,8 @@ import {
  * old generation in our measurement), which a health-check run of thousands of token refreshes turned
  * into 100+ MB of RSS; node:https promotes next to nothing and costs less than half the CPU.
  */
-export function createMsalNetworkClient(): INetworkModule {
+export function createMsalNetworkClient(options: { postTimeoutMs?: number } = {}): INetworkModule {
+  const postTimeoutMs = options.postTimeoutMs ?? POST_TIMEOUT_MS;
   const agents = { https: new https.Agent({ keepAlive: true }), http: new http.Agent({ keepAlive: true }) };
 
   const send = <T>(
@@ -83,9 +84,17 @@ export function createMsalNetworkClient(): INetworkModule {
 
   return {
     sendGetRequestAsync: (url, options, timeout) => send('GET', url, options, timeout),
-    sendPostRequestAsync: (url, options) => send('POST', url, options),
+    sendPostRequestAsync: (url, requestOptions) => send('POST', url, requestOptions, postTimeoutMs),
   };
 }
+
+/**
+ * MSAL passes a timeout for GETs (discovery) but none for POSTs: a token endpoint that accepted the
+ * connection and never answered would hold a sign-in or a health check forever. The identity platform
+ * answers token requests in well under a second; 30 s ends a stuck one as a network error (retried,
+ * or a `check_failed` verdict) instead.
+ */
+const POST_TIMEOUT_MS = 30_000;
 
 function headerRecord(headers: http.IncomingHttpHeaders): Record<string, string> {
   const record: Record<string, string> = {};

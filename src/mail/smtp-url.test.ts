@@ -24,6 +24,19 @@ describe('SMTP_URL', () => {
     );
   });
 
+  it('gives a silent server 120 s by default, or the `timeout` in seconds (connecting at most 20 s of it)', () => {
+    expect(parseSmtpUrl('smtp://h').options).toMatchObject({
+      socketTimeout: 120_000,
+      connectionTimeout: 20_000,
+      greetingTimeout: 20_000,
+    });
+    expect(parseSmtpUrl('smtp://h?timeout=3').options).toMatchObject({
+      socketTimeout: 3000,
+      connectionTimeout: 3000,
+      greetingTimeout: 3000,
+    });
+  });
+
   it('decodes percent-escaped credentials and keeps them out of the description', () => {
     const { options, description } = parseSmtpUrl('smtp://apikey:p%40ss%3Aw%2Frd@smtp.example:587');
     expect(options.auth).toEqual({ user: 'apikey', pass: 'p@ss:w/rd' });
@@ -34,11 +47,12 @@ describe('SMTP_URL', () => {
     const attempts = [
       [
         'smtp://u:hunter2@h?poool=3',
-        /unknown option "poool" \(supported: pool, maxMessages, rate, requireTLS\)/,
+        /unknown option "poool" \(supported: pool, maxMessages, rate, requireTLS, timeout\)/,
       ],
       ['smtp://u:hunter2@h?pool=0', /pool must be a whole number from 1 to 50/],
       ['smtp://u:hunter2@h?rate=fast', /rate must be a whole number/],
       ['smtp://u:hunter2@h?requireTLS=yes', /requireTLS must be true or false/],
+      ['smtp://u:hunter2@h?timeout=0', /timeout must be a whole number from 1 to 600/],
       ['smtp://u:hunter2%zz@h', /broken %-escape/],
       ['http://u:hunter2@h', /must start with smtp:\/\/ or smtps:\/\//],
       ['smtp://u:hunter2@', /not a valid URL|names no host/],

@@ -14,10 +14,13 @@ export interface SmtpSettings {
  * - `maxMessages` messages per connection before it is replaced (1–10000, default 100)
  * - `rate`        messages per second across the pool (1–10000, default unlimited)
  * - `requireTLS`  `true` refuses to send over smtp:// unless the server offers STARTTLS (default false)
+ * - `timeout`     seconds a server may stay silent mid-conversation before the message is given up
+ *                 for now and retried later (1–600, default 120); connecting and the greeting get at
+ *                 most 20 s of it
  */
-const SUPPORTED = ['pool', 'maxMessages', 'rate', 'requireTLS'] as const;
+const SUPPORTED = ['pool', 'maxMessages', 'rate', 'requireTLS', 'timeout'] as const;
 
-const DEFAULTS = { maxConnections: 5, maxMessages: 100 };
+const DEFAULTS = { maxConnections: 5, maxMessages: 100, timeoutSeconds: 120 };
 
 export class SmtpUrlError extends Error {
   override readonly name = 'SmtpUrlError';
@@ -49,6 +52,7 @@ export function parseSmtpUrl(raw: string): SmtpSettings {
   const maxMessages = integer(query, 'maxMessages', 1, 10_000) ?? DEFAULTS.maxMessages;
   const rate = integer(query, 'rate', 1, 10_000);
   const requireTLS = boolean(query, 'requireTLS') ?? false;
+  const timeoutMs = (integer(query, 'timeout', 1, 600) ?? DEFAULTS.timeoutSeconds) * 1000;
   const user = decoded(url.username);
   const pass = decoded(url.password);
   const port = url.port ? Number(url.port) : secure ? 465 : 587;
@@ -65,9 +69,9 @@ export function parseSmtpUrl(raw: string): SmtpSettings {
       maxMessages,
       ...(rate ? { rateLimit: rate, rateDelta: 1000 } : {}),
       // Fail a dead server in seconds, not nodemailer's minutes: the outbox retries later anyway.
-      connectionTimeout: 20_000,
-      greetingTimeout: 20_000,
-      socketTimeout: 120_000,
+      connectionTimeout: Math.min(20_000, timeoutMs),
+      greetingTimeout: Math.min(20_000, timeoutMs),
+      socketTimeout: timeoutMs,
       // A connection dropped while a message was queued on it gets one more try on a fresh one; the
       // outbox owns real retries (with backoff), so the pool must not resend the same message for long.
       maxRequeues: 1,

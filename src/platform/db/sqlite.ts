@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type SqliteDatabase, SqliteDialect } from 'kysely';
+import { CompiledQuery, type Driver, type SqliteDatabase, SqliteDialect } from 'kysely';
 
 /** The embedded database: one SQLite file (its folder created if needed) or `:memory:`. */
 export function sqliteDialect(file: string): SqliteDialect {
@@ -15,7 +15,24 @@ export function sqliteDialect(file: string): SqliteDialect {
   // last commits on power loss; FULL would fsync every outbox update and halve bulk-send throughput.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database: withStatementCache(sqlite) });
+  return new ImmediateSqliteDialect({ database: withStatementCache(sqlite) });
+}
+
+/**
+ * Transactions begin `IMMEDIATE`, taking the write lock up front. Kysely's plain `BEGIN` is deferred:
+ * a transaction that reads first and writes later must upgrade its lock, and in WAL mode SQLite fails
+ * that upgrade at once with SQLITE_BUSY when another process holds the write lock — busy_timeout is
+ * never consulted, so a moment's contention became an error. Taking the lock at BEGIN waits for it
+ * instead. Nothing is lost in this process: Kysely runs one transaction at a time on its connection.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 /** Distinct SQL texts kept prepared; queries with `in (?, ?, …)` lists vary, so this is bounded. */

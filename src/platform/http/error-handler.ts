@@ -28,11 +28,35 @@ function fromParserError(err: unknown): AppError | undefined {
 }
 
 /**
+ * The database could not serve the request just now, through no fault of the request: SQLite's file
+ * stayed locked by another writer past `busy_timeout`, or PostgreSQL is restarting / unreachable. The
+ * caller may simply try again, so this is a 503 with Retry-After rather than a 500 that reads as a bug.
+ */
+const SQLITE_CONTENTION = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT']);
+const POSTGRES_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const NETWORK_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+function fromDatabaseError(err: unknown): AppError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : '';
+  if (
+    (typeof code === 'string' &&
+      (SQLITE_CONTENTION.has(code) || POSTGRES_UNAVAILABLE.has(code) || NETWORK_DOWN.has(code))) ||
+    /^Connection terminated|timeout exceeded when trying to connect/.test(message)
+  ) {
+    return new AppError('unavailable', 'The database is busy or restarting; try again in a few seconds');
+  }
+  return undefined;
+}
+
+/**
  * The one place errors become HTTP responses. Known errors keep their message; anything else is
  * logged in full and answered with a bare 500, so internals never leak to a caller.
  */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const known = err instanceof AppError ? err : fromParserError(err);
+  const database = err instanceof AppError ? undefined : fromDatabaseError(err);
+  const known = err instanceof AppError ? err : (fromParserError(err) ?? database);
   const requestId = String(req.id ?? '');
   if (res.headersSent) {
     req.log?.error({ err }, 'error after the response started');
@@ -41,6 +65,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   if (known) {
     if (known.status >= 500) req.log?.warn({ err }, known.message);
+    if (database) res.set('Retry-After', '5');
     const body: ErrorBody = { error: { code: known.code, message: known.message, requestId } };
     if (known.details !== undefined) body.error.details = known.details;
     res.status(known.status).json(body);

@@ -5,7 +5,12 @@ import { sendArmError } from './errors.ts';
 export type Fault =
   | { kind: 'none' }
   | { kind: 'throttled'; retryAfterSeconds: number }
-  | { kind: 'server-error'; status: 500 | 503; retryAfterSeconds: number };
+  | { kind: 'server-error'; status: 500 | 503; retryAfterSeconds: number }
+  | { kind: 'reset' }
+  | { kind: 'hang'; ms: number };
+
+/** Faults that never reach an HTTP answer: the pipeline acts on the connection itself. */
+export type ConnectionFault = Extract<Fault, { kind: 'reset' | 'hang' }>;
 
 /**
  * Rolls the fault dice for one call. A die is thrown only for a knob that is on, so a run with
@@ -19,6 +24,10 @@ export function rollFault(knobs: SandboxKnobs, random: () => number): Fault {
     const status = knobs.serverErrorStatus ?? (random() < 0.5 ? 503 : 500);
     return { kind: 'server-error', status, retryAfterSeconds };
   }
+  const resetRate = knobs.resetRate ?? 0;
+  if (resetRate > 0 && random() < resetRate) return { kind: 'reset' };
+  const timeoutRate = knobs.timeoutRate ?? 0;
+  if (timeoutRate > 0 && random() < timeoutRate) return { kind: 'hang', ms: knobs.hangMs ?? 120_000 };
   return { kind: 'none' };
 }
 
@@ -31,7 +40,11 @@ export function delay(ms: number): Promise<void> {
  * Azure SDK retries a 429 or 503 only when that header is present), 503 with `Retry-After`, or a
  * bare 500 that clients retry with their own back-off.
  */
-export function sendFault(res: Response, fault: Exclude<Fault, { kind: 'none' }>, level: string): void {
+export function sendFault(
+  res: Response,
+  fault: Extract<Fault, { kind: 'throttled' | 'server-error' }>,
+  level: string,
+): void {
   if (fault.kind === 'throttled') {
     res.set('Retry-After', String(fault.retryAfterSeconds));
     res.set(`x-ms-ratelimit-remaining-${level}-reads`, '0');
@@ -49,4 +62,25 @@ export function sendFault(res: Response, fault: Exclude<Fault, { kind: 'none' }>
     return;
   }
   sendArmError(res, 500, 'InternalServerError', 'Encountered internal server error. Please try again.');
+}
+
+/**
+ * A connection fault: `reset` destroys the socket at once (no status line, so the client sees a reset
+ * or "socket hang up"); `hang` says nothing until the client gives up and closes, or `ms` passes and
+ * the sandbox drops the connection itself, still without an answer. Resolves once the connection is
+ * gone, so the caller can count the call.
+ */
+export function breakConnection(res: Response, fault: ConnectionFault): Promise<void> {
+  const socket = res.req.socket;
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve();
+    socket.once('close', () => resolve());
+    if (fault.kind === 'reset') {
+      socket.destroy();
+      return;
+    }
+    const timer = setTimeout(() => socket.destroy(), fault.ms);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
 }

@@ -4,7 +4,7 @@ import type { SandboxContext } from '../context.ts';
 import { type VerifiedCaller, verifyAccessToken } from '../tokens.ts';
 import type { ArmCallCounter } from './calls.ts';
 import { MESSAGES, sendArmError } from './errors.ts';
-import { delay, rollFault, sendFault } from './faults.ts';
+import { breakConnection, delay, rollFault, sendFault } from './faults.ts';
 
 export interface ArmDeps {
   context: SandboxContext;
@@ -27,7 +27,8 @@ export type ArmHandler = (req: Request, res: Response, caller: VerifiedCaller) =
 /**
  * What Resource Manager does before a provider sees a request, in order: latency, api-version,
  * bearer token, then the fault dice (only ARM routes meet faults; the identity platform does not).
- * Every call is counted when its response is finished, whatever the outcome.
+ * Every call is counted when its response is finished, whatever the outcome; a call whose connection
+ * the dice broke (reset, never answered) is counted with status 0 once the connection is gone.
  */
 export function armHandler(deps: ArmDeps, op: ArmOperation, handler: ArmHandler): RequestHandler {
   const { context, calls } = deps;
@@ -69,6 +70,12 @@ export function armHandler(deps: ArmDeps, op: ArmOperation, handler: ArmHandler)
     caller = check.caller;
 
     const fault = rollFault(context.world.knobs(), context.random);
+    if (fault.kind === 'reset' || fault.kind === 'hang') {
+      // No response ever finishes: counted here, under status 0 ("no answer").
+      await breakConnection(res, fault);
+      calls.record({ operation: op.operation, tenantId: caller.tenantId, status: 0 });
+      return;
+    }
     if (fault.kind !== 'none') {
       sendFault(res, fault, op.level);
       return;

@@ -39,6 +39,9 @@ const knobsBody = z
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
     serverErrorRate: rate.optional(),
     serverErrorStatus: z.union([z.literal(500), z.literal(503), z.null()]).optional(),
+    resetRate: rate.optional(),
+    timeoutRate: rate.optional(),
+    hangMs: z.number().int().min(1).max(600_000).optional(),
     seed: z.number().int().optional(),
   })
   .strict();

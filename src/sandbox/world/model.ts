@@ -120,6 +120,18 @@ export interface SandboxKnobs {
   serverErrorRate: number;
   /** Which server error to answer: 503 (with Retry-After) or 500; absent → the dice pick either. */
   serverErrorStatus?: 500 | 503;
+  /**
+   * Share (0–1) of Resource Manager calls whose connection is destroyed before any answer (the client
+   * sees ECONNRESET / "socket hang up"). Absent in worlds saved before the knob existed: 0.
+   */
+  resetRate?: number;
+  /**
+   * Share (0–1) of Resource Manager calls never answered: the connection stays open, silent, until the
+   * client gives up (its own timeout) or `hangMs` passes, then it is closed without an answer.
+   */
+  timeoutRate?: number;
+  /** How long an unanswered call holds its connection before the sandbox drops it (default 120 s). */
+  hangMs?: number;
   /** Seed of the fault dice, so a failing run can be repeated. */
   seed: number;
 }
@@ -163,5 +175,8 @@ export const DEFAULT_KNOBS: SandboxKnobs = {
   throttleRate: 0,
   retryAfterSeconds: 1,
   serverErrorRate: 0,
+  resetRate: 0,
+  timeoutRate: 0,
+  hangMs: 120_000,
   seed: 1,
 };
