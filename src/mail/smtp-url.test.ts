@@ -24,9 +24,9 @@ describe('SMTP_URL', () => {
     );
   });
 
-  it('gives a silent server 120 s by default, or the `timeout` in seconds (connecting at most 20 s of it)', () => {
+  it('gives a silent server 60 s by default (under the outbox claim), or the `timeout` in seconds (connecting at most 20 s of it)', () => {
     expect(parseSmtpUrl('smtp://h').options).toMatchObject({
-      socketTimeout: 120_000,
+      socketTimeout: 60_000,
       connectionTimeout: 20_000,
       greetingTimeout: 20_000,
     });
@@ -52,7 +52,7 @@ describe('SMTP_URL', () => {
       ['smtp://u:hunter2@h?pool=0', /pool must be a whole number from 1 to 50/],
       ['smtp://u:hunter2@h?rate=fast', /rate must be a whole number/],
       ['smtp://u:hunter2@h?requireTLS=yes', /requireTLS must be true or false/],
-      ['smtp://u:hunter2@h?timeout=0', /timeout must be a whole number from 1 to 600/],
+      ['smtp://u:hunter2@h?timeout=0', /timeout must be a whole number from 1 to 90/],
       ['smtp://u:hunter2%zz@h', /broken %-escape/],
       ['http://u:hunter2@h', /must start with smtp:\/\/ or smtps:\/\//],
       ['smtp://u:hunter2@', /not a valid URL|names no host/],

@@ -15,12 +15,13 @@ export interface SmtpSettings {
  * - `rate`        messages per second across the pool (1–10000, default unlimited)
  * - `requireTLS`  `true` refuses to send over smtp:// unless the server offers STARTTLS (default false)
  * - `timeout`     seconds a server may stay silent mid-conversation before the message is given up
- *                 for now and retried later (1–600, default 120); connecting and the greeting get at
- *                 most 20 s of it
+ *                 for now and retried later (1–90, default 60); connecting and the greeting get at
+ *                 most 20 s of it. Kept under the outbox's 2-minute claim: a sender still waiting
+ *                 when its claim ran out could see another instance send the same message again.
  */
 const SUPPORTED = ['pool', 'maxMessages', 'rate', 'requireTLS', 'timeout'] as const;
 
-const DEFAULTS = { maxConnections: 5, maxMessages: 100, timeoutSeconds: 120 };
+const DEFAULTS = { maxConnections: 5, maxMessages: 100, timeoutSeconds: 60 };
 
 export class SmtpUrlError extends Error {
   override readonly name = 'SmtpUrlError';
@@ -52,7 +53,7 @@ export function parseSmtpUrl(raw: string): SmtpSettings {
   const maxMessages = integer(query, 'maxMessages', 1, 10_000) ?? DEFAULTS.maxMessages;
   const rate = integer(query, 'rate', 1, 10_000);
   const requireTLS = boolean(query, 'requireTLS') ?? false;
-  const timeoutMs = (integer(query, 'timeout', 1, 600) ?? DEFAULTS.timeoutSeconds) * 1000;
+  const timeoutMs = (integer(query, 'timeout', 1, 90) ?? DEFAULTS.timeoutSeconds) * 1000;
   const user = decoded(url.username);
   const pass = decoded(url.password);
   const port = url.port ? Number(url.port) : secure ? 465 : 587;

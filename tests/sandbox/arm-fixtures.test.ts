@@ -6,7 +6,7 @@ import { manualClock, startTestSandbox } from '../support/sandbox.ts';
 
 // The recordings sit beside the repository (CI clones shared/ next to it).
 const fixture = (name: string) =>
-  readFileSync(new URL(`../../../shared/reference/fixtures/${name}`, import.meta.url), 'utf8').trim();
+  readFileSync(new URL(`../fixtures/azure/${name}`, import.meta.url), 'utf8').trim();
 
 // The caller of the 2018 CLI recordings.
 const CALLER = {

@@ -5,7 +5,7 @@ import nock from 'nock';
 export const LOGIN = 'https://login.microsoftonline.com';
 export const ARM = 'https://management.azure.com';
 
-const FIXTURES = new URL('../../../shared/reference/fixtures/', import.meta.url);
+const FIXTURES = new URL('../fixtures/azure/', import.meta.url);
 
 /** A recorded Azure response body, verbatim. */
 export function fixture(name: string): string {
