@@ -17,6 +17,27 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<strin
 }
 
 describe("MSAL's transport over node:http(s)", () => {
+  it('sends a request again on a new connection when the kept-alive one was closed under it', async () => {
+    const served = new WeakMap<object, number>();
+    let connections = 0;
+    const base = await serve((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      if (n === 1) connections += 1;
+      // The second request on a connection finds it closed, as when a server's keep-alive timeout
+      // and the client's reuse cross.
+      if (n === 2) return req.socket.destroy();
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ n }));
+    });
+    const client = createMsalNetworkClient();
+    const post = () =>
+      client.sendPostRequestAsync<{ n: number }>(`${base}/t/oauth2/v2.0/token`, { body: 'x=1' });
+    expect((await post()).body).toEqual({ n: 1 });
+    expect((await post()).body).toEqual({ n: 1 });
+    expect(connections).toBe(2);
+  });
+
   it('posts the form and hands back the status, the JSON body and lower-case headers', async () => {
     let received = '';
     const base = await serve((req, res) => {

@@ -25,9 +25,11 @@ export function createMsalNetworkClient(options: { postTimeoutMs?: number } = {}
     url: string,
     options: NetworkRequestOptions | undefined,
     timeoutMs?: number,
+    mayRetryStaleSocket = true,
   ): Promise<NetworkResponse<T>> =>
     new Promise((resolve, reject) => {
       let settled = false;
+      let answered = false;
       const fail = (message: string) => {
         if (settled) return;
         settled = true;
@@ -42,6 +44,7 @@ export function createMsalNetworkClient(options: { postTimeoutMs?: number } = {}
         target,
         { method, headers, agent: secure ? agents.https : agents.http },
         (response) => {
+          answered = true;
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', (error) => fail(`Network request failed: ${error.message}`));
@@ -72,7 +75,22 @@ export function createMsalNetworkClient(options: { postTimeoutMs?: number } = {}
           });
         },
       );
-      request.on('error', (error) => fail(`Network request failed: ${error.message}`));
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server had just closed: the request never reached it. Node's own
+        // advice is to send it again once, on a new connection (the server saw nothing to answer).
+        if (
+          !answered &&
+          !settled &&
+          mayRetryStaleSocket &&
+          request.reusedSocket &&
+          STALE_SOCKET.has(error.code ?? '')
+        ) {
+          settled = true;
+          resolve(send<T>(method, url, options, timeoutMs, false));
+          return;
+        }
+        fail(`Network request failed: ${error.message}`);
+      });
       if (timeoutMs) {
         request.setTimeout(timeoutMs, () => {
           fail('Request timeout');
@@ -95,6 +113,9 @@ export function createMsalNetworkClient(options: { postTimeoutMs?: number } = {}
  * or a `check_failed` verdict) instead.
  */
 const POST_TIMEOUT_MS = 30_000;
+
+/** Errors of a request written to a reused connection the server closed meanwhile. */
+const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
 
 function headerRecord(headers: http.IncomingHttpHeaders): Record<string, string> {
   const record: Record<string, string> = {};
