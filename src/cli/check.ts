@@ -45,7 +45,11 @@ async function follow(
       .catch(() => undefined);
   }, 300);
   try {
-    return await waitForRun(deps, runId);
+    const report = await waitForRun(deps, runId);
+    // A run quicker than the poll would leave the bar where it started.
+    const run = await store.run(runId);
+    if (run?.total != null) reporter.update(run.done, run.total);
+    return report;
   } finally {
     clearInterval(progress);
   }
