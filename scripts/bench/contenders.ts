@@ -21,6 +21,7 @@ import { createMailRenderer } from '../../src/mail/render.ts';
 import { parseSmtpUrl } from '../../src/mail/smtp-url.ts';
 import { type Config, parseConfig } from '../../src/platform/config/index.ts';
 import { createTemplates } from '../../src/platform/templates.ts';
+import { insertRoster } from './roster.ts';
 
 export type ContenderKind = 'baseline' | 'naive' | 'ours';
 
@@ -140,29 +141,11 @@ async function ours(config: Config, count: number, workers: number): Promise<Tim
   const { createLogger } = await import('../../src/platform/logger.ts');
 
   const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
-  const now = new Date().toISOString();
-  const location = config.partner.locations[0]!.id;
-  const consultants = Array.from({ length: count }, (_, i) => ({
-    id: `c-${String(i).padStart(6, '0')}`,
-    email: recipient(i),
-  }));
-  for (let i = 0; i < count; i += 500) {
-    await deps.db
-      .insertInto('consultants')
-      .values(
-        consultants.slice(i, i + 500).map((c, j) => ({
-          ...c,
-          display_name: `Consultant ${i + j}`,
-          location_id: location,
-          customer_tenants: '[]',
-          status: 'active' as const,
-          created_at: now,
-          updated_at: now,
-          offboarded_at: null,
-        })),
-      )
-      .execute();
-  }
+  const consultants = await insertRoster(
+    deps.db,
+    Array.from({ length: count }, (_, i) => recipient(i)),
+    config.partner.locations[0]!.id,
+  );
   const outbox = createOutboxStore(deps.db);
   const bulk = createBulkInvitations({
     db: deps.db,

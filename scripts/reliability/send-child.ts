@@ -16,6 +16,7 @@ import { createMailSender } from '../../src/jobs/background.ts';
 import { createOutboxStore } from '../../src/outbox/store.ts';
 import { parseConfig } from '../../src/platform/config/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { insertRoster } from '../bench/roster.ts';
 
 export interface SendChildInput {
   mode: 'create' | 'send';
@@ -49,26 +50,7 @@ const outbox = createOutboxStore(deps.db);
 
 if (input.mode === 'create') {
   const recipients = input.recipients ?? [];
-  const now = new Date().toISOString();
-  const location = config.partner.locations[0]!.id;
-  const consultants = recipients.map((email, i) => ({ id: `c-${String(i).padStart(6, '0')}`, email }));
-  for (let i = 0; i < consultants.length; i += 500) {
-    await deps.db
-      .insertInto('consultants')
-      .values(
-        consultants.slice(i, i + 500).map((c, j) => ({
-          ...c,
-          display_name: `Consultant ${i + j}`,
-          location_id: location,
-          customer_tenants: '[]',
-          status: 'active' as const,
-          created_at: now,
-          updated_at: now,
-          offboarded_at: null,
-        })),
-      )
-      .execute();
-  }
+  const consultants = await insertRoster(deps.db, recipients, config.partner.locations[0]!.id);
   const bulk = createBulkInvitations({
     db: deps.db,
     clock: deps.clock,
