@@ -247,5 +247,18 @@ imports again as it is. A cell that a spreadsheet would run as a formula (starti
         },
       },
     },
+    '/api/consultants/{id}/reinstate': {
+      post: {
+        summary: 'Reinstate an offboarded consultant',
+        description:
+          'Active again, history kept. Their links were retired at offboarding: send them an invitation to set them again. Idempotent.',
+        tags,
+        parameters: [idParameter],
+        responses: {
+          '200': jsonResponse('The consultant, active', ref('Consultant')),
+          ...errorResponses(404),
+        },
+      },
+    },
   },
 };

@@ -62,7 +62,7 @@ describe('planImportRow', () => {
     expect(planImportRow(row({ displayName: 'Ada' }), gone, '4471231')).toEqual({
       kind: 'refused',
       message:
-        'ada@contoso.example was offboarded on 2026-10-02; an import does not re-activate a consultant',
+        'ada@contoso.example was offboarded on 2026-10-02; an import does not re-activate a consultant (reinstate them on their console page or with POST /api/consultants/{id}/reinstate)',
     });
   });
 });

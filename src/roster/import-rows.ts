@@ -151,7 +151,7 @@ export function planImportRow(
     const on = existing.offboarded_at?.slice(0, 10) ?? 'an earlier date';
     return {
       kind: 'refused',
-      message: `${candidate.email} was offboarded on ${on}; an import does not re-activate a consultant`,
+      message: `${candidate.email} was offboarded on ${on}; an import does not re-activate a consultant (reinstate them on their console page or with POST /api/consultants/{id}/reinstate)`,
     };
   }
   const values: ConsultantValues = {

@@ -32,5 +32,9 @@ export function rosterRoutes(deps: { roster: RosterService }): Router {
     res.json(await deps.roster.offboard(req.params.id, auditContext(req, res)));
   });
 
+  router.post('/consultants/:id/reinstate', async (req, res) => {
+    res.json(await deps.roster.reinstate(req.params.id, auditContext(req, res)));
+  });
+
   return router;
 }

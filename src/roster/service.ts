@@ -30,7 +30,7 @@ export function createRosterService(deps: RosterDeps) {
     new AppError(
       'conflict',
       existing.status === 'offboarded'
-        ? 'A consultant with this email already exists (offboarded)'
+        ? `A consultant with this email already exists (offboarded): reinstate them instead (POST /api/consultants/${existing.id}/reinstate, or Reinstate on their console page)`
         : 'A consultant with this email already exists',
       { existingId: existing.id },
     );
@@ -171,6 +171,34 @@ export function createRosterService(deps: RosterDeps) {
           trx,
         );
         return { consultant: toConsultant(await mustFindConsultant(tx, id)), revokedInvitations };
+      });
+    },
+
+    /**
+     * Brings an offboarded consultant back (rehired, offboarded by mistake): active again, with the
+     * history kept. Their links were retired and their sign-ins discarded at offboarding, so nothing is
+     * checked until they complete a new invitation, which sets the links again. Idempotent.
+     */
+    async reinstate(id: string, ctx: AuditContext): Promise<Consultant> {
+      return inTransaction(async (tx, trx) => {
+        const found = await mustFindConsultant(tx, id);
+        if (found.status === 'active') return toConsultant(found);
+        await tx.update(id, {
+          status: 'active',
+          offboarded_at: null,
+          updated_at: deps.clock.now().toISOString(),
+        });
+        await deps.audit.record(
+          {
+            ...ctx,
+            action: 'consultant.reinstated',
+            subjectType: 'consultant',
+            subjectId: id,
+            detail: { email: found.email, offboardedAt: found.offboarded_at },
+          },
+          trx,
+        );
+        return toConsultant(await mustFindConsultant(tx, id));
       });
     },
   };

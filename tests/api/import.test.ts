@@ -91,7 +91,7 @@ describe('importing the roster from CSV', () => {
         {
           line: 2,
           message:
-            'ada@contoso.example was offboarded on 2026-11-20; an import does not re-activate a consultant',
+            'ada@contoso.example was offboarded on 2026-11-20; an import does not re-activate a consultant (reinstate them on their console page or with POST /api/consultants/{id}/reinstate)',
         },
       ],
     });

@@ -152,8 +152,31 @@ describe('offboarding a consultant', () => {
     const res = await api.post('/api/consultants', { email: 'ada@contoso.example' });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({
-      message: 'A consultant with this email already exists (offboarded)',
+      message: `A consultant with this email already exists (offboarded): reinstate them instead (POST /api/consultants/${id}/reinstate, or Reinstate on their console page)`,
       details: { existingId: id },
     });
+  });
+
+  it('reinstates an offboarded consultant: active, history kept, invitable again; once is enough', async () => {
+    const { api, id, deps } = await withConsultant();
+    await api.delete(`/api/consultants/${id}`);
+    const back = await api.post(`/api/consultants/${id}/reinstate`);
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ id, status: 'active', offboardedAt: null });
+    expect((await api.post(`/api/consultants/${id}/reinstate`)).body).toMatchObject({ status: 'active' });
+    // Editable and invitable again.
+    expect((await api.patch(`/api/consultants/${id}`, { displayName: 'Ada L.' })).status).toBe(200);
+    const invited = await api.post('/api/invitations', { consultantIds: [id] });
+    expect(invited.status).toBe(202);
+    expect(invited.body.invitations).toHaveLength(1);
+    const events = await deps.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'consultant.reinstated')
+      .execute();
+    expect(events).toHaveLength(1);
+    expect((await api.post('/api/consultants/0f8fad5b-d9cb-469f-a165-70867728950e/reinstate')).status).toBe(
+      404,
+    );
   });
 });

@@ -171,6 +171,16 @@ describe('invitations from the console', () => {
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('offboarded');
     expect((await audit(deps, 'consultant.offboarded'))[0]?.actor).toBe(actor);
+
+    // Back again: Reinstate on the same page makes them active and invitable, links still retired.
+    expect(page.text).toContain('Reinstate');
+    const reinstated = await submit(browser, `/console/consultants/${riley}/reinstate`);
+    expect(reinstated.headers.location).toBe(`/console/consultants/${riley}?notice=reinstated`);
+    const after = await browser.get(reinstated.headers.location as string);
+    expect(after.text).toContain('Reinstated. Send them an invitation');
+    expect(after.text).toContain('Re-send invitation');
+    expect(after.text).toContain('retired');
+    expect((await audit(deps, 'consultant.reinstated'))[0]?.actor).toBe(actor);
   });
 });
 

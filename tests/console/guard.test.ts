@@ -24,6 +24,7 @@ describe('every console route refuses anonymous callers', () => {
         'POST /console/consultants/import',
         'GET /console/consultants/:id',
         'POST /console/consultants/:id/offboard',
+        'POST /console/consultants/:id/reinstate',
         'POST /console/invitations/:id/revoke',
         'GET /console/findings',
         'GET /console/findings.csv',

@@ -27,6 +27,7 @@ const NOTICES: Record<string, string> = {
   invited: 'A new invitation is on its way; any older link of theirs no longer works.',
   revoked: 'The invitation was revoked: its link no longer works.',
   offboarded: 'Offboarded: open links are revoked, stored sign-ins discarded, and the history kept.',
+  reinstated: 'Reinstated. Send them an invitation: their PAL links are set again when they complete it.',
   acknowledged: 'Acknowledged. It stays so until the verdict changes.',
 };
 
@@ -85,6 +86,12 @@ export function consultantDetailRoutes(deps: ConsultantDetailDeps): Router {
     const id = String(req.params.id);
     await deps.roster.offboard(id, consoleAuditContext(req, res));
     res.redirect(303, `/console/consultants/${id}?notice=offboarded`);
+  });
+
+  router.post('/consultants/:id/reinstate', async (req, res) => {
+    const id = String(req.params.id);
+    await deps.roster.reinstate(id, consoleAuditContext(req, res));
+    res.redirect(303, `/console/consultants/${id}?notice=reinstated`);
   });
 
   router.post('/invitations/:id/revoke', async (req, res) => {
