@@ -128,6 +128,26 @@ export function createInvitationService(deps: InvitationDeps) {
     },
 
     complete: (id: string) => store.complete(id, deps.clock.now()),
+
+    /**
+     * After a pass of linking: records which tenants still need the consultant and completes the
+     * invitation when none do. A pass over every tenant replaces the list; a pass over some (a decision
+     * about one tenant, a sign-in to one directory) changes only theirs, so the others stay waiting.
+     * Returns whether this call completed the invitation.
+     */
+    async settle(id: string, pass: { covered: string[] | 'all'; open: string[] }): Promise<boolean> {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const row = await store.findById(id);
+        if (!row) return false;
+        const before: string[] = row.open_tenants ? (JSON.parse(row.open_tenants) as string[]) : [];
+        const covered = pass.covered;
+        const kept = covered === 'all' ? [] : before.filter((tenant) => !covered.includes(tenant));
+        const next = [...new Set([...kept, ...pass.open])].sort();
+        if (!(await store.swapOpenTenants(id, row.open_tenants, JSON.stringify(next)))) continue;
+        return next.length === 0 && store.complete(id, deps.clock.now());
+      }
+      throw new Error(`invitation ${id}: its open tenants kept changing under this pass`);
+    },
     markClaimed: (id: string) => store.markClaimed(id, deps.clock.now()),
   };
 }

@@ -59,6 +59,20 @@ export function createInvitationStore(db: Db) {
       return Number(result.numUpdatedRows) === 1;
     },
 
+    /**
+     * Replaces the list of tenants still waiting on the consultant, if it is still `seen` (compare
+     * and set: two decisions about different tenants at once must not lose one). False when it moved.
+     */
+    async swapOpenTenants(id: string, seen: string | null, next: string): Promise<boolean> {
+      const result = await db
+        .updateTable('invitations')
+        .set({ open_tenants: next })
+        .where('id', '=', id)
+        .where((eb) => (seen === null ? eb('open_tenants', 'is', null) : eb('open_tenants', '=', seen)))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     /** Revokes one open invitation; returns false when it was not open. */
     async revoke(id: string): Promise<boolean> {
       const result = await db

@@ -36,7 +36,8 @@ export function createAfterSignIn(deps: JourneyDeps, steps: JourneySteps) {
           { consultantId: consultant.id, tenantId },
           input.requestId,
         );
-        const completed = await deps.invitations.complete(invitation.id);
+        // Kept is a decision made: this tenant no longer waits, the others may.
+        const completed = await deps.invitations.settle(invitation.id, { covered: [tenantId], open: [] });
         return {
           kind: 'result',
           attemptId: attempt.id,
@@ -56,6 +57,7 @@ export function createAfterSignIn(deps: JourneyDeps, steps: JourneySteps) {
       return linkAndSettle({
         attemptId: attempt.id,
         invitationId: invitation.id,
+        invitationTenantId: invitation.tenant_id,
         onlyTenantId: tenantId,
         consultant,
         homeAccountId: home.homeAccountId,

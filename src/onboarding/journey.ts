@@ -181,6 +181,7 @@ export function createJourney(deps: JourneyDeps) {
       return linkAndSettle({
         attemptId: attempt.id,
         invitationId: invitation.id,
+        invitationTenantId: invitation.tenant_id,
         onlyTenantId: attempt.authority === 'organizations' ? null : attempt.authority,
         consultant,
         homeAccountId: account.homeAccountId,

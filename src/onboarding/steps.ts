@@ -36,6 +36,8 @@ export function createJourneySteps(deps: JourneyDeps) {
   async function linkAndSettle(input: {
     attemptId: string;
     invitationId: string;
+    /** The one tenant the invitation is for, if the admin named one. */
+    invitationTenantId: string | null;
     onlyTenantId: string | null;
     consultant: InvitedConsultant;
     homeAccountId: string;
@@ -87,8 +89,14 @@ export function createJourneySteps(deps: JourneyDeps) {
         });
       }
     }
-    const completed =
-      !linked.results.some(needsFollowUp) && (await deps.invitations.complete(input.invitationId));
+    // A pass over what the invitation covers settles its list of tenants still waiting; a pass over
+    // one tenant (a decision, a sign-in to that directory) only that tenant's entry.
+    const only = input.onlyTenantId?.toLowerCase() ?? null;
+    const wholePass = only === null || only === input.invitationTenantId?.toLowerCase();
+    const completed = await deps.invitations.settle(input.invitationId, {
+      covered: wholePass ? 'all' : [only],
+      open: linked.results.filter(needsFollowUp).map((row) => row.tenantId.toLowerCase()),
+    });
     if (completed)
       await audit(
         'invitation.completed',

@@ -92,7 +92,7 @@ describe.skipIf(!TEST_DATABASE_URL)('pal migrate-to-postgres', () => {
     const first = await pal(file, 'migrate-to-postgres', '--to', to);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/All 17 tables match: \d+ rows \(schema at 008-rate-limits\)/);
+    expect(first.stdout).toMatch(/All 17 tables match: \d+ rows \(schema at 009-invitation-follow-ups\)/);
     const counts = countsIn(first.stdout);
     expect(Object.keys(counts)).toEqual([...TABLES_IN_DEPENDENCY_ORDER]);
     expect(counts.consultants).toEqual([620, 620, 620]);

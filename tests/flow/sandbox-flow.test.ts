@@ -136,4 +136,47 @@ describe('the consultant flow against the sandbox', () => {
     expect(html).toContain('Linked to partner ID 4471231');
     expect((await fetch(url)).status).toBe(200);
   });
+  it('keeps the link open after a decision about one tenant while another still waits for consent', async () => {
+    const taylor = 'taylor.tailspin@contoso.example';
+    const other = await fetch(`${service.sandbox.url}/_sandbox/control/partner-links`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tenant: SEED.tenants.fabrikam,
+        upn: taylor,
+        partnerId: SEED.otherPartner.partnerId,
+      }),
+    });
+    expect(other.status).toBe(200);
+    // Taylor is on the roster from the test above: a fresh invitation supersedes the old one.
+    const listed = await service.api('GET', `/api/consultants?q=${taylor}`);
+    const consultantId = listed.body.consultants[0].id as string;
+    const issued = await service.api('POST', '/api/invitations', { consultantIds: [consultantId] });
+    const url = issued.body.invitations[0].url as string;
+    const { session, page } = await signIn(url, taylor);
+    const html = await page.text();
+    expect(html).toContain('another partner');
+    expect(html).toContain('Needs the customer’s approval');
+    const attempt = /name="attempt" value="([^"]+)"/.exec(html)![1]!;
+
+    const kept = await session.post('/auth/decide', {
+      attempt,
+      tenant: SEED.tenants.fabrikam,
+      choice: 'keep',
+    });
+    expect(kept.status).toBe(200);
+    expect(await kept.text()).toContain('Left as it was');
+    // Tailspin still needs its admin's consent: the same link must keep working for it.
+    expect((await fetch(url)).status).toBe(200);
+    const invitation = await service.deps.db
+      .selectFrom('invitations')
+      .select(['state', 'open_tenants'])
+      .where(
+        'consultant_id',
+        '=',
+        (await service.api('GET', `/api/consultants?q=${taylor}`)).body.consultants[0].id,
+      )
+      .executeTakeFirstOrThrow();
+    expect(invitation).toEqual({ state: 'open', open_tenants: JSON.stringify([SEED.tenants.tailspin]) });
+  });
 });

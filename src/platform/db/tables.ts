@@ -67,6 +67,8 @@ export interface InvitationsTable {
   last_sent_at: string | null;
   /** The server key the link token was derived with; null for tokens issued before derivation. */
   token_key_id: Generated<string | null>;
+  /** JSON array of the tenants the consultant still has something to do in; null before a sign-in. */
+  open_tenants: Generated<string | null>;
 }
 
 export interface AssociationsTable {

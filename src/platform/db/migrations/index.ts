@@ -7,6 +7,7 @@ import { consoleSessions } from './005-console-sessions.ts';
 import { distributedRuns } from './006-distributed-runs.ts';
 import { automationIdentities } from './007-automation-identities.ts';
 import { rateLimits } from './008-rate-limits.ts';
+import { invitationFollowUps } from './009-invitation-follow-ups.ts';
 
 /**
  * Numbered migrations, applied in name order at start-up. Add a file `NNN-what.ts` and list it here;
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006-distributed-runs': distributedRuns,
   '007-automation-identities': automationIdentities,
   '008-rate-limits': rateLimits,
+  '009-invitation-follow-ups': invitationFollowUps,
 };
 
 export const migrationProvider: MigrationProvider = {
