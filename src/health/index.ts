@@ -108,7 +108,9 @@ export async function startHealthRun(
  */
 export async function waitForRun(deps: HealthDeps, runId: string): Promise<RunReport | undefined> {
   const worker = startHealthWorker(deps);
+  let wake: ((report: RunReport | undefined) => void) | undefined;
   const local = new Promise<RunReport | undefined>((resolve) => {
+    wake = resolve;
     const set = worker.waiters.get(runId) ?? new Set();
     set.add(resolve);
     worker.waiters.set(runId, set);
@@ -126,6 +128,10 @@ export async function waitForRun(deps: HealthDeps, runId: string): Promise<RunRe
     return await Promise.race([local, elsewhere]);
   } finally {
     waiting = false;
+    // Ended elsewhere: this process will never call the waiter; forget it.
+    const set = worker.waiters.get(runId);
+    if (wake) set?.delete(wake);
+    if (set?.size === 0) worker.waiters.delete(runId);
   }
 }
 
