@@ -7,6 +7,7 @@ import pg from 'pg';
 import { trustCertificateAuthority } from '../../src/azure/trust.ts';
 import type { ArmCallSnapshot } from '../../src/sandbox/arm/calls.ts';
 import { newSignInPlan } from '../../src/sandbox/linked-consultants.ts';
+import { SERVICE_NODE_FLAGS } from '../runtime-flags.mjs';
 import {
   killChildren,
   runJsonChild,
@@ -37,7 +38,8 @@ const { values: args } = parseArgs({
     'skip-faults': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '1200' },
     /** V8/Node flags for the measured runs' processes (the service), e.g. `--max-semi-space-size=16`. */
-    'node-flags': { type: 'string', default: '' },
+    /** The service's runtime flags by default (as `npm start` runs it); `--node-flags=` for Node's defaults. */
+    'node-flags': { type: 'string', default: SERVICE_NODE_FLAGS.join(' ') },
     /** V8/Node flags for the sandbox's process (e.g. `--cpu-prof` to see where its time goes). */
     'sandbox-node-flags': { type: 'string', default: '' },
     /** Keep the temporary folder (the SQLite file with every verdict) and print where it is. */

@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { SERVICE_NODE_FLAGS } from '../runtime-flags.mjs';
 import type { ContenderKind, ContenderResult } from './contenders.ts';
 import { type RunOptions, runContender, type SinkStats, startSink } from './processes.ts';
 
@@ -37,7 +38,8 @@ const { values: args } = parseArgs({
     'skip-naive': { type: 'boolean', default: false },
     'skip-memory-baseline': { type: 'boolean', default: false },
     'no-greeting-pause': { type: 'boolean', default: false },
-    'node-flags': { type: 'string', default: '' },
+    /** The service's runtime flags by default (as `npm start` runs it); `--node-flags=` for Node's defaults. */
+    'node-flags': { type: 'string', default: SERVICE_NODE_FLAGS.join(' ') },
     timeout: { type: 'string', default: '600' },
     'database-url': { type: 'string', default: '' },
     workers: { type: 'string', default: '1' },
