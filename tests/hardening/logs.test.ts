@@ -1,7 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailSender } from '../../src/jobs/background.ts';
+import { SEED_SERVICE_PRINCIPALS } from '../../src/sandbox/identity/service-principals.ts';
 import { signInWithPicker } from '../../src/sandbox/identity/simulated-browser.ts';
+import { SEED } from '../../src/sandbox/world/seed.ts';
 import { captureLogs, TEST_ADMIN_TOKEN } from '../support/app.ts';
 import { type ServiceWithSandbox, startServiceWithSandbox } from '../support/sandbox-app.ts';
 
@@ -115,7 +117,31 @@ describe('no token or secret in the logs of an end-to-end run', () => {
     const batch = await api('GET', `/api/batches/${bulk.body.batchId}`, undefined, apiToken);
     expect(batch.body).toMatchObject({ total: 12, sent: 12 });
 
-    // A health check, which refreshes Dana's tokens in both customer tenants.
+    // An automation identity registered with its secret (sealed), then a wrong secret tried in its place.
+    const pipeline = SEED_SERVICE_PRINCIPALS.fabrikamPipeline;
+    const registered = await api(
+      'POST',
+      '/api/automation-identities',
+      {
+        tenantId: SEED.tenants.fabrikam,
+        clientId: pipeline.clientId,
+        credential: { type: 'secret', secret: pipeline.secret },
+      },
+      apiToken,
+    );
+    expect(registered.body.link).toMatchObject({ status: 'linked' });
+    keep('service principal secret', pipeline.secret);
+    const wrong = 'not-the-pipeline-secret-4f2a9c';
+    const replaced = await api(
+      'PUT',
+      `/api/automation-identities/${registered.body.identity.id}/credential`,
+      { credential: { type: 'secret', secret: wrong } },
+      apiToken,
+    );
+    expect(replaced.status).toBe(400);
+    keep('wrong service principal secret', wrong);
+
+    // A health check, which refreshes Dana's tokens in both customer tenants (and the pipeline's token).
     const run = await api('POST', '/api/health-checks', undefined, apiToken);
     for (;;) {
       const state = await api('GET', `/api/health-checks/${run.body.runId}`, undefined, apiToken);
@@ -164,6 +190,8 @@ describe('no token or secret in the logs of an end-to-end run', () => {
       'console authorization code',
       'Microsoft token',
       'client secret',
+      'service principal secret',
+      'wrong service principal secret',
       'admin API token',
       'encryption key',
     ]) {
