@@ -20,6 +20,7 @@ import type { SeededWorld } from './health-sandbox.ts';
 import { BENCH_PUBLIC_BASE_URL, type SandboxInfo } from './health-service.ts';
 import type { SetupInput } from './health-setup.ts';
 import { checkVerdicts, type VerdictCheck } from './health-verdicts.ts';
+import { sandboxControl } from './sandbox-control.ts';
 
 const TARGETS = { efficiency: 1.33, rssMb: 300 };
 
@@ -77,16 +78,6 @@ const sum = (values: Iterable<number>) => {
   return total;
 };
 
-async function control<T>(sandbox: SandboxInfo, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${sandbox.url}/_sandbox/control${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`);
-  return (response.status === 204 ? undefined : await response.json()) as T;
-}
-
 function withSchema(url: string, schema: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('schema', schema);
@@ -138,8 +129,8 @@ async function measure(
   knobs: Record<string, unknown>,
   workers = 1,
 ): Promise<Measured> {
-  await control(sandbox.ready, 'PATCH', '/knobs', knobs);
-  await control(sandbox.ready, 'DELETE', '/calls');
+  await sandboxControl(sandbox.ready, 'PATCH', '/knobs', knobs);
+  await sandboxControl(sandbox.ready, 'DELETE', '/calls');
   await sandbox.command('resetStats');
   const nodeArgs = args['node-flags'].split(/\s+/).filter(Boolean);
   // The other instances start (and sit idle) before the clock does, as servers would.
@@ -152,7 +143,7 @@ async function measure(
   const run = await runJsonChild<RunResult>('./health-run.ts', input, timeoutMs, nodeArgs);
   const busyAfter = machineBusySeconds();
   await Promise.all(others.map((other) => other.stop()));
-  const calls = await control<ArmCallSnapshot>(sandbox.ready, 'GET', '/calls');
+  const calls = await sandboxControl<ArmCallSnapshot>(sandbox.ready, 'GET', '/calls');
   const stats = await sandbox.command<SandboxStats>('stats');
   // The run process's start-up and exit are in the machine's figure but not in its own: roughly 1 s.
   const otherCpuSeconds =
@@ -352,7 +343,11 @@ async function main(): Promise<void> {
       clientSecret: sandbox.ready.clientSecret,
     };
     trustCertificateAuthority(info.caPem);
-    await control(sandbox.ready, 'PATCH', '/knobs', { latencyMs: 0, throttleRate: 0, serverErrorRate: 0 });
+    await sandboxControl(sandbox.ready, 'PATCH', '/knobs', {
+      latencyMs: 0,
+      throttleRate: 0,
+      serverErrorRate: 0,
+    });
 
     // Setup (not measured): rows in the database and one real MSAL sign-in per consultant.
     const plan = newSignInPlan(BENCH_PUBLIC_BASE_URL);

@@ -6,7 +6,6 @@
  * `kill`, that process is SIGKILLed once some verdicts are in, and a new process (the restart) resumes
  * the run; every verdict is then compared with the truth.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,8 @@ import type { SeededWorld } from '../bench/health-sandbox.ts';
 import { BENCH_PUBLIC_BASE_URL, type SandboxInfo } from '../bench/health-service.ts';
 import type { SetupInput } from '../bench/health-setup.ts';
 import { checkVerdicts, openBenchDatabase, type VerdictCheck } from '../bench/health-verdicts.ts';
+import { sandboxControl } from '../bench/sandbox-control.ts';
+import { jsonChild } from './child.ts';
 import type { ResumeResult } from './resume-run.ts';
 
 export interface ArmFaultKnobs {
@@ -54,16 +55,6 @@ export interface CheckOutcome {
   /** Faults the sandbox answered with: 429, 500/503, connections reset or never answered (status 0). */
   faults: { throttled: number; serverErrors: number; noAnswer: number };
   killed?: { atVerdicts: number; resumedBy: string };
-}
-
-async function control<T>(sandbox: SandboxInfo, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${sandbox.url}/_sandbox/control${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`);
-  return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
 type Ready = SandboxInfo & { seeded: SeededWorld };
@@ -133,24 +124,6 @@ export type CheckWorld = Awaited<ReturnType<typeof prepareCheckWorld>>;
 
 const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
-/** A child on this Node with this process's flags; its stdout collected, stderr passed through. */
-function child(file: string, input: unknown): { process: ChildProcess; output: Promise<string> } {
-  const proc = spawn(process.execPath, [...process.execArgv, file], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let stdout = '';
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  proc.stdin!.end(JSON.stringify(input));
-  const output = new Promise<string>((resolve, reject) => {
-    proc.once('exit', (code, signal) => {
-      if (code === 0) resolve(stdout.trim().split('\n').pop() ?? '');
-      else reject(new Error(`${file}: exited with ${signal ?? code}`));
-    });
-  });
-  output.catch(() => {});
-  return { process: proc, output };
-}
-
 async function verdictsRecorded(databaseUrl: string): Promise<{ runId: string | undefined; count: number }> {
   const db = openBenchDatabase(databaseUrl);
   try {
@@ -174,14 +147,14 @@ async function verdictsRecorded(databaseUrl: string): Promise<{ runId: string | 
 /** One run with the knobs on (optionally killed and resumed); its verdicts against the truth. */
 export async function runCheckScenario(world: CheckWorld, scenario: CheckScenario): Promise<CheckOutcome> {
   const timeoutMs = scenario.timeoutMs ?? 600_000;
-  await control(world.info, 'PATCH', '/knobs', {
+  await sandboxControl(world.info, 'PATCH', '/knobs', {
     latencyMs: scenario.latencyMs ?? 0,
     retryAfterSeconds: 1,
     serverErrorStatus: null,
     hangMs: 120_000,
     ...scenario.knobs,
   });
-  await control(world.info, 'DELETE', '/calls');
+  await sandboxControl(world.info, 'DELETE', '/calls');
   const input: RunInput & { armAttemptTimeoutMs: number } = {
     sandbox: world.info,
     databaseUrl: world.databaseUrl,
@@ -192,7 +165,7 @@ export async function runCheckScenario(world: CheckWorld, scenario: CheckScenari
   const previousRun = (await verdictsRecorded(world.databaseUrl)).runId;
   const started = performance.now();
   const deadline = started + timeoutMs;
-  const run = child(script('../bench/health-run.ts'), input);
+  const run = jsonChild(script('../bench/health-run.ts'), input);
   let runId: string;
   let killed: CheckOutcome['killed'];
   try {
@@ -213,7 +186,7 @@ export async function runCheckScenario(world: CheckWorld, scenario: CheckScenari
       // (RUN_STALLED_AFTER_MS, 2 min) instead of this script waiting two real minutes.
       const resumed = JSON.parse(
         await withDeadline(
-          child(script('./resume-run.ts'), { ...input, clockOffsetMs: 3 * 60_000 }).output,
+          jsonChild(script('./resume-run.ts'), { ...input, clockOffsetMs: 3 * 60_000 }).output,
           deadline,
           'the resumed run',
         ),
@@ -230,8 +203,8 @@ export async function runCheckScenario(world: CheckWorld, scenario: CheckScenari
     if (run.process.exitCode === null && run.process.signalCode === null) run.process.kill('SIGKILL');
   }
   const seconds = (performance.now() - started) / 1000;
-  const calls = await control<ArmCallSnapshot>(world.info, 'GET', '/calls');
-  await control(world.info, 'PATCH', '/knobs', {
+  const calls = await sandboxControl<ArmCallSnapshot>(world.info, 'GET', '/calls');
+  await sandboxControl(world.info, 'PATCH', '/knobs', {
     throttleRate: 0,
     serverErrorRate: 0,
     resetRate: 0,

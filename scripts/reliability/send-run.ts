@@ -5,12 +5,13 @@
  * once that many messages arrived and a new sender process (the restart) finishes the batch. Then
  * every message is accounted for: the outbox rows against what the server kept.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBenchDatabase } from '../bench/health-verdicts.ts';
+import { jsonChild } from './child.ts';
 import type { SendChildInput } from './send-child.ts';
 import { type SmtpFaultCounts, type SmtpFaultRates, startFaultySmtpServer } from './smtp-faulty.ts';
 
@@ -52,23 +53,8 @@ export interface SendOutcome {
 
 const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
-function child(input: SendChildInput): { process: ChildProcess; output: Promise<string> } {
-  const proc = spawn(process.execPath, [...process.execArgv, script('./send-child.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  proc.stdin!.end(JSON.stringify(input));
-  const output = new Promise<string>((resolve, reject) => {
-    proc.once('exit', (code, signal) => {
-      if (code === 0) resolve(stdout.trim().split('\n').pop() ?? '');
-      else reject(new Error(`send-child (${input.mode}): exited with ${signal ?? code}`));
-    });
-  });
-  output.catch(() => {});
-  return { process: proc, output };
+function child(input: SendChildInput) {
+  return jsonChild(script('./send-child.ts'), input, `send-child (${input.mode})`);
 }
 
 export function recipientOf(i: number, scenario: Pick<SendScenario, 'refusedEvery' | 'spamEvery'>): string {
