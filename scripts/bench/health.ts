@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { trustCertificateAuthority } from '../../src/azure/trust.ts';
 import type { ArmCallSnapshot } from '../../src/sandbox/arm/calls.ts';
+import { sandboxControl } from '../../src/sandbox/control-client.ts';
 import { newSignInPlan } from '../../src/sandbox/linked-consultants.ts';
 import { SERVICE_NODE_FLAGS } from '../runtime-flags.mjs';
 import {
@@ -20,7 +21,6 @@ import type { SeededWorld } from './health-sandbox.ts';
 import { BENCH_PUBLIC_BASE_URL, type SandboxInfo } from './health-service.ts';
 import type { SetupInput } from './health-setup.ts';
 import { checkVerdicts, type VerdictCheck } from './health-verdicts.ts';
-import { sandboxControl } from './sandbox-control.ts';
 
 const TARGETS = { efficiency: 1.33, rssMb: 300 };
 

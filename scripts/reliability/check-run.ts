@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trustCertificateAuthority } from '../../src/azure/trust.ts';
 import type { ArmCallSnapshot } from '../../src/sandbox/arm/calls.ts';
+import { sandboxControl } from '../../src/sandbox/control-client.ts';
 import { newSignInPlan } from '../../src/sandbox/linked-consultants.ts';
 import { runJsonChild, type SandboxProcess, startSandboxProcess } from '../bench/health-processes.ts';
 import type { RunInput } from '../bench/health-run.ts';
@@ -19,7 +20,6 @@ import type { SeededWorld } from '../bench/health-sandbox.ts';
 import { BENCH_PUBLIC_BASE_URL, type SandboxInfo } from '../bench/health-service.ts';
 import type { SetupInput } from '../bench/health-setup.ts';
 import { checkVerdicts, openBenchDatabase, type VerdictCheck } from '../bench/health-verdicts.ts';
-import { sandboxControl } from '../bench/sandbox-control.ts';
 import { jsonChild } from './child.ts';
 import type { ResumeResult } from './resume-run.ts';
 

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import { sandboxControl } from '../sandbox/control-client.ts';
 import {
   codeRequestOf,
   linkedWorldOf,
@@ -26,20 +27,14 @@ interface BulkResult {
 export async function sandboxSeed(deps: Deps, options: SandboxSeedOptions, out: NodeJS.WritableStream) {
   if (!deps.config.sandbox.enabled)
     throw new Error('sandbox-seed only works with the sandbox (no AZURE_CLIENT_ID)');
-  const control = async <T>(path: string, body: unknown): Promise<T> => {
-    const response = await fetch(`${deps.config.azure.authorityHost}/_sandbox/control${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).catch(() => {
-      throw new Error(
-        `the sandbox at ${deps.config.azure.authorityHost} does not answer: start the server first (npm start)`,
-      );
+  const sandbox = { url: deps.config.azure.authorityHost };
+  const control = <T>(path: string, body: unknown): Promise<T> =>
+    sandboxControl<T>(sandbox, 'POST', path, body).catch((error: Error) => {
+      // A refusal says what was refused; no answer at all means the server (and its sandbox) is down.
+      if (error.message.startsWith('control ')) throw error;
+      throw new Error(`the sandbox at ${sandbox.url} does not answer: start the server first (npm start)`);
     });
-    if (!response.ok)
-      throw new Error(`the sandbox refused ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+
   const partnerId = deps.config.partner.locations[0]?.id;
   if (!partnerId) throw new Error('no partner location is configured');
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxControl } from '../../src/sandbox/control-client.ts';
 import { signInWithPicker } from '../../src/sandbox/identity/simulated-browser.ts';
 import { SEED } from '../../src/sandbox/world/seed.ts';
 import { type ServiceWithSandbox, startServiceWithSandbox } from '../support/sandbox-app.ts';
@@ -14,14 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => service?.close());
 
-async function knobs(body: Record<string, unknown>) {
-  const response = await fetch(`${service.sandbox.url}/_sandbox/control/knobs`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-}
+const knobs = (body: Record<string, unknown>) => sandboxControl(service.sandbox, 'PATCH', '/knobs', body);
 
 const CALM = { throttleRate: 0, serverErrorRate: 0, resetRate: 0, timeoutRate: 0 };
 

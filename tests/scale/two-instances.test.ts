@@ -10,6 +10,7 @@ import { SANDBOX_DEFAULTS } from '../../src/platform/config/sandbox-defaults.ts'
 import { createLogger } from '../../src/platform/logger.ts';
 import { armTime } from '../../src/sandbox/arm/time.ts';
 import { addBulkConsultants } from '../../src/sandbox/control/bulk.ts';
+import { sandboxControl } from '../../src/sandbox/control-client.ts';
 import {
   codeRequestOf,
   issueSignInCodes,
@@ -105,16 +106,9 @@ async function api(
 }
 
 /** The sandbox's control API (knobs, Resource Manager call counters). */
-async function control(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${sandbox.url}/_sandbox/control${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status}`);
+const control = (method: string, path: string, body?: unknown) =>
   // biome-ignore lint/suspicious/noExplicitAny: the control API's JSON
-  return (response.status === 204 ? undefined : await response.json()) as any;
-}
+  sandboxControl<any>(sandbox, method, path, body);
 
 const runRow = (runId: string) =>
   deps.db.selectFrom('check_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();

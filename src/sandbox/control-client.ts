@@ -1,8 +1,9 @@
-import type { SandboxInfo } from './health-service.ts';
-
-/** The sandbox's control API (knobs, call counters, the world), as any client calls it. */
+/**
+ * A client of the sandbox's control API (knobs, call counters, the world) for the CLI, the
+ * benchmarks and the tests: JSON in and out; a refusal is an error with the status and the answer.
+ */
 export async function sandboxControl<T>(
-  sandbox: Pick<SandboxInfo, 'url'>,
+  sandbox: { url: string },
   method: string,
   path: string,
   body?: unknown,
